@@ -1,0 +1,57 @@
+"""Settings every test shares: fast hashing, immediate tasks, mail kept in memory."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "http://testserver"
+
+
+# --- The cast: one community and a person in each role, plus an outsider. -------
+
+
+@pytest.fixture
+def community(db):
+    from koinon.communities.tests.factories import CommunityFactory
+
+    return CommunityFactory(name="Project Managers", slug="pm")
+
+
+def _member(community, role, name):
+    from koinon.accounts.tests.factories import UserFactory
+    from koinon.communities.tests.factories import MembershipFactory
+
+    user = UserFactory(email=f"{name}@example.org", display_name=name.title())
+    MembershipFactory(community=community, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(community):
+    return _member(community, "owner", "olivia")
+
+
+@pytest.fixture
+def moderator(community):
+    return _member(community, "moderator", "marco")
+
+
+@pytest.fixture
+def mentor(community):
+    return _member(community, "mentor", "martina")
+
+
+@pytest.fixture
+def member(community):
+    return _member(community, "member", "mia")
+
+
+@pytest.fixture
+def outsider(db):
+    from koinon.accounts.tests.factories import UserFactory
+
+    return UserFactory(email="otto@example.org", display_name="Otto")

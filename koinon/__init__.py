@@ -1,0 +1,1 @@
+"""Koinon: a web platform for communities of practice."""

@@ -1,0 +1,250 @@
+"""Who may see and do what with communities, groups and memberships.
+
+Every view, API endpoint and action asks here. Lists come from the
+`visible_*_for` querysets so pages, search and the API cannot disagree.
+Things a person may not see answer 404, exactly like things that do not exist.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from koinon.communities.models import (
+    ROLE_RANK,
+    Community,
+    Group,
+    GroupMembership,
+    GroupRole,
+    JoinPolicy,
+    Membership,
+    Role,
+    Visibility,
+)
+
+MODERATOR_RANK = ROLE_RANK[Role.MODERATOR]
+MENTOR_RANK = ROLE_RANK[Role.MENTOR]
+
+
+def _authenticated(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+@dataclass
+class Access:
+    """What one person may do in one community, from a single membership lookup."""
+
+    user: object
+    community: Community
+    membership: Membership | None
+    _group_roles: dict = field(default_factory=dict)
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def rank(self) -> int:
+        return ROLE_RANK[self.membership.role] if self.membership else 0
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.rank >= MODERATOR_RANK
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
+
+    def can(self, action: str, obj=None) -> bool:
+        rule = COMMUNITY_RULES.get(action) or GROUP_RULES.get(action)
+        if rule is None:
+            raise ValueError(f"Unknown community action {action!r}")
+        return rule(self, obj)
+
+    # Template-friendly shortcuts: {% if access.can_edit %}
+    def __getattr__(self, name):
+        if name.startswith("can_"):
+            return self.can(name[4:])
+        raise AttributeError(name)
+
+    def group_role(self, group: Group) -> str | None:
+        if not _authenticated(self.user):
+            return None
+        if group.pk not in self._group_roles:
+            self._group_roles[group.pk] = (
+                GroupMembership.objects.filter(group=group, user=self.user)
+                .values_list("role", flat=True)
+                .first()
+            )
+        return self._group_roles[group.pk]
+
+
+def access_for(user, community: Community) -> Access:
+    membership = None
+    if _authenticated(user):
+        membership = Membership.objects.filter(community=community, user=user).first()
+    return Access(user, community, membership)
+
+
+# --- Rules: each takes the Access and an optional object ------------------------
+
+
+def _view(a: Access, obj=None) -> bool:
+    return a.community.visibility != Visibility.SECRET or a.is_member
+
+
+def _view_content(a: Access, obj=None) -> bool:
+    return a.community.visibility == Visibility.PUBLIC or a.is_member
+
+
+def _join(a: Access, obj=None) -> bool:
+    return (
+        _authenticated(a.user)
+        and not a.is_member
+        and _view(a)
+        and a.community.join_policy == JoinPolicy.OPEN
+    )
+
+
+def _request_join(a: Access, obj=None) -> bool:
+    return (
+        _authenticated(a.user)
+        and not a.is_member
+        and _view(a)
+        and a.community.join_policy == JoinPolicy.REQUEST
+    )
+
+
+def _moderate(a: Access, obj=None) -> bool:
+    return a.is_moderator
+
+
+def _leave(a: Access, obj=None) -> bool:
+    return a.is_member
+
+
+def _owner(a: Access, obj=None) -> bool:
+    return a.is_owner
+
+
+def _create_group(a: Access, obj=None) -> bool:
+    return a.rank >= MENTOR_RANK
+
+
+def _view_members(a: Access, obj=None) -> bool:
+    return _view_content(a)
+
+
+COMMUNITY_RULES = {
+    "view": _view,
+    "view_content": _view_content,
+    "view_members": _view_members,
+    "join": _join,
+    "request_join": _request_join,
+    "edit": _moderate,
+    "invite": _moderate,
+    "manage_requests": _moderate,
+    "change_role": _moderate,
+    "remove_member": _moderate,
+    "leave": _leave,
+    "transfer": _owner,
+    "delete": _owner,
+    "create_group": _create_group,
+}
+
+
+def _view_group(a: Access, group: Group) -> bool:
+    return _view_content(a)
+
+
+def _join_group(a: Access, group: Group) -> bool:
+    return a.is_member and group.is_open and a.group_role(group) is None
+
+
+def _leave_group(a: Access, group: Group) -> bool:
+    return a.group_role(group) is not None
+
+
+def _manage_group(a: Access, group: Group) -> bool:
+    return a.is_moderator or a.group_role(group) == GroupRole.LEADER
+
+
+def _add_to_group(a: Access, group: Group) -> bool:
+    return _manage_group(a, group)
+
+
+GROUP_RULES = {
+    "view_group": _view_group,
+    "join_group": _join_group,
+    "leave_group": _leave_group,
+    "manage_group": _manage_group,
+    "add_to_group": _add_to_group,
+}
+
+
+def can(user, action: str, obj) -> bool:
+    """The one question: may `user` do `action` on `obj`?"""
+    if isinstance(obj, Community):
+        return access_for(user, obj).can(action)
+    if isinstance(obj, Group):
+        return access_for(user, obj.community).can(action, obj)
+    raise TypeError(f"No community policy for {type(obj).__name__}")
+
+
+# --- Querysets of what a person may see ----------------------------------------
+
+
+def visible_communities_for(user):
+    """Public and private communities for everyone; secret ones for their members."""
+    qs = Community.objects.all()
+    if not _authenticated(user):
+        return qs.exclude(visibility=Visibility.SECRET)
+    is_member = Membership.objects.filter(community=OuterRef("pk"), user=user)
+    return qs.filter(~Q(visibility=Visibility.SECRET) | Q(Exists(is_member)))
+
+
+def content_communities_for(user):
+    """Communities whose content (topics, members, events…) `user` may read."""
+    qs = Community.objects.filter(visibility=Visibility.PUBLIC)
+    if not _authenticated(user):
+        return qs
+    return Community.objects.filter(
+        Q(visibility=Visibility.PUBLIC) | Q(memberships__user=user)
+    ).distinct()
+
+
+def member_community_ids(user) -> list[int]:
+    if not _authenticated(user):
+        return []
+    return list(Membership.objects.filter(user=user).values_list("community_id", flat=True))
+
+
+# --- Fetch and authorise in one call --------------------------------------------
+
+
+def get_community_for(user, slug: str, action: str = "view") -> tuple[Community, Access]:
+    """The community and the person's access; 404 if unseen, 403 if seen but not allowed."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise Http404
+    access = access_for(user, community)
+    if not access.can("view"):
+        raise Http404
+    if not access.can(action):
+        raise PermissionDenied
+    return community, access
+
+
+def get_group_for(user, slug: str, group_slug: str, action: str = "view_group"):
+    community, access = get_community_for(user, slug)
+    group = Group.objects.filter(community=community, slug=group_slug).first()
+    if group is None or not access.can("view_group", group):
+        raise Http404
+    if not access.can(action, group):
+        raise PermissionDenied
+    return group, access

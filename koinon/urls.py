@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from koinon.api.api import api
+from koinon.core import views as core_views
+
+urlpatterns = [
+    path("", include("koinon.communities.urls")),
+    path("", include("koinon.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path(".well-known/security.txt", core_views.security_txt, name="security-txt"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("security/", core_views.security_policy, name="security-policy"),
+]
+
+if not settings.PRODUCTION:
+    # Public media only (avatars, covers); protected files get their own checked views.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
