@@ -1,7 +1,9 @@
 """Koinon's settings: read from the environment only (see .env.example)."""
 
+import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -22,15 +24,29 @@ if PRODUCTION and DEBUG:
 
 
 def _secret_key() -> str:
+    """SECRET_KEY from the environment; outside production, generated once into var/."""
     key = env_str("SECRET_KEY")
     if key:
         return key
     if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set when KOINON_ENV=production")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when KOINON_ENV=production "
+            "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(64))')."
+        )
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
+        # Write a private temporary file, then link it into place: concurrent first
+        # starts agree on one key and the file is never readable by others.
+        tmp = VAR_DIR / f".secret_key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(64))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
 
 
@@ -38,7 +54,10 @@ SECRET_KEY = _secret_key()
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be an https:// address in production")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    [urlsplit(SITE_URL).hostname] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"],
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -251,6 +270,9 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+    if not SECURE_HSTS_PRELOAD:
+        # Joining the browsers' preload list is a one-way decision left to the operator.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
