@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "koinon.core",
     "koinon.accounts",
     "koinon.communities",
+    "koinon.discussions",
     "koinon.api",
     "django.contrib.admin",
     "django.contrib.auth",
