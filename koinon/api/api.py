@@ -1,13 +1,43 @@
-"""The JSON API under /api/v1/: each app keeps its endpoints in its own api.py."""
+"""The JSON API under /api/v1/: each app keeps its endpoints in its own api.py.
+
+Authentication: a personal access token (``Authorization: Bearer …``) or the browser
+session (with the CSRF token for writes). Errors are one JSON shape; see ``errors``.
+"""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Koinon API", version="1.0.0", urls_namespace="api")
+from koinon.accounts.api import router as accounts_router
+from koinon.api.auth import api_auth
+from koinon.api.docs import KoinonSwagger
+from koinon.api.errors import register_error_handlers
+from koinon.communities.api import router as communities_router
 
+DESCRIPTION = """
+Koinon's API: the same policy and actions as the web pages.
 
-@api.get("/me", tags=["accounts"])
-def me(request):
-    user = request.user
-    if not user.is_authenticated:
-        return api.create_response(request, {"detail": "Not signed in."}, status=401)
-    return {"id": user.pk, "email": user.email, "display_name": user.display_name}
+**Authentication.** `Authorization: Bearer <personal access token>` (create one in your
+settings, or `python -m koinon token create EMAIL --name NAME`); read-only tokens may only
+GET. A browser session works too, with the `X-CSRFToken` header on writes. A token in the
+address (`?token=`, `?access_token=`) is refused. Public communities and profiles can be
+read without signing in.
+
+**Errors** always have the shape `{"detail": "...", "code": "...", "errors": [{"field":
+"...", "message": "..."}]}`. Bad input (malformed JSON, unknown fields, invalid values) is
+**400**; not signed in or a bad token **401**; not allowed **403**; what does not exist or
+what you may not see **404** (the same body for both); conflicts **409**; an expired or
+used invitation **410**; too many requests **429** with `Retry-After`.
+
+**Rate limits**: 200 requests a minute per person, 100 per IP address for anonymous calls.
+"""
+
+api = NinjaAPI(
+    title="Koinon API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=api_auth,
+    docs=KoinonSwagger(),
+)
+register_error_handlers(api)
+api.add_router("/", accounts_router)
+api.add_router("/", communities_router)
