@@ -1,6 +1,14 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
+
+
+def site_identity() -> SimpleNamespace:
+    """What e-mails call the site: our name and the configured host, not the Sites table."""
+    return SimpleNamespace(name="Koinon", domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -13,3 +21,7 @@ class AccountAdapter(DefaultAccountAdapter):
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         uidb36, _sep, token = key.partition("-")
         return settings.SITE_URL + path.replace("UID", uidb36).replace("KEY", token)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        context = {**context, "current_site": site_identity()}
+        return super().render_mail(template_prefix, email, context, headers=headers)
