@@ -1,5 +1,6 @@
 """Every write on communities, memberships, invitations, join requests and groups."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +54,15 @@ def _slug_taken(slug: str) -> Conflict:
     )
 
 
+def _validate(community: Community):
+    """Model validation (choices, lengths, required fields) as an ActionError on its field."""
+    try:
+        community.full_clean(exclude=["cover", "slug"], validate_unique=False)
+    except ValidationError as exc:
+        name, errors = next(iter(exc.message_dict.items()))
+        raise ActionError(errors[0], field=None if name == "__all__" else name) from exc
+
+
 @transaction.atomic
 def do_create_community(actor, *, slug: str, **fields) -> Community:
     """A new community, with its creator as owner."""
@@ -62,6 +72,7 @@ def do_create_community(actor, *, slug: str, **fields) -> Community:
     if Community.objects.filter(slug=slug).exists():
         raise _slug_taken(slug)
     community = Community(slug=slug, created_by=actor, **fields)
+    _validate(community)
     community.code_of_conduct_html = render_markdown(community.code_of_conduct)
     try:
         with transaction.atomic():
@@ -84,6 +95,7 @@ def do_update_community(actor, community: Community, **fields) -> Community:
     changed = [name for name, value in fields.items() if getattr(community, name) != value]
     for name in changed:
         setattr(community, name, fields[name])
+    _validate(community)
     if "code_of_conduct" in changed:
         community.code_of_conduct_html = render_markdown(community.code_of_conduct)
         changed.append("code_of_conduct_html")
@@ -140,6 +152,10 @@ def do_request_to_join(actor, community: Community, *, message: str = "") -> Joi
     access = policy.access_for(actor, community)
     if access.is_member:
         raise Conflict(_("You are already a member of this community."), code="already_member")
+    if access.has_pending_request:
+        raise Conflict(
+            _("Your request is already waiting for the moderators."), code="request_pending"
+        )
     _require(access, "request_join", _("This community does not take join requests."))
     try:
         with transaction.atomic():
@@ -182,6 +198,8 @@ def do_decide_join_request(actor, join_request: JoinRequest, *, approve: bool) -
 def do_invite(actor, community: Community, *, email: str, role: str = Role.MEMBER) -> Invitation:
     access = policy.access_for(actor, community)
     _require(access, "invite")
+    if role not in Role.values:
+        raise ActionError(_("Unknown role."), field="role", code="unknown_role")
     if ROLE_RANK[role] > access.rank or role == Role.OWNER:
         raise Forbidden(_("You cannot invite someone with a role above your own."), field="role")
     email = email.strip().lower()

@@ -306,10 +306,13 @@ def _my_role(model, user, **outer):
 
 
 def _community_detail(community, access) -> dict:
-    data = {name: getattr(community, name) for name in CommunityOut.model_fields}
-    data["cover_url"] = community.cover.url if community.cover else None
-    data["member_count"] = community.memberships.count()
-    data["my_role"] = access.role
+    computed = {
+        "cover_url": community.cover.url if community.cover else None,
+        "member_count": community.memberships.count(),
+        "my_role": access.role,
+    }
+    data = {name: getattr(community, name) for name in CommunityOut.model_fields.keys() - computed}
+    data.update(computed)
     if access.can("view_content"):
         extra = set(CommunityDetailOut.model_fields) - set(CommunityOut.model_fields) - {"can"}
         data.update({name: getattr(community, name) for name in extra})

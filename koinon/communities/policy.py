@@ -18,7 +18,9 @@ from koinon.communities.models import (
     GroupMembership,
     GroupRole,
     JoinPolicy,
+    JoinRequest,
     Membership,
+    RequestStatus,
     Role,
     Visibility,
 )
@@ -39,6 +41,7 @@ class Access:
     community: Community
     membership: Membership | None
     _group_roles: dict = field(default_factory=dict)
+    _pending: bool | None = None
 
     @property
     def role(self) -> str | None:
@@ -65,6 +68,17 @@ class Access:
         if rule is None:
             raise ValueError(f"Unknown community action {action!r}")
         return rule(self, obj)
+
+    @property
+    def has_pending_request(self) -> bool:
+        """Whether this non-member already waits for the moderators (one lazy query)."""
+        if self.is_member or not _authenticated(self.user):
+            return False
+        if self._pending is None:
+            self._pending = JoinRequest.objects.filter(
+                community=self.community, user=self.user, status=RequestStatus.PENDING
+            ).exists()
+        return self._pending
 
     # Template-friendly shortcuts: {% if access.can_edit %}
     def __getattr__(self, name):
@@ -117,6 +131,7 @@ def _request_join(a: Access, obj=None) -> bool:
         and not a.is_member
         and _view(a)
         and a.community.join_policy == JoinPolicy.REQUEST
+        and not a.has_pending_request
     )
 
 
