@@ -1,1 +1,18 @@
-urlpatterns = []
+from django.urls import path
+
+from koinon.discussions import views
+
+urlpatterns = [
+    path("c/<slug:slug>/topics/", views.topic_list, name="topic-list"),
+    path("c/<slug:slug>/topics/new/", views.topic_create, name="topic-create"),
+    path("c/<slug:slug>/t/<int:topic_id>/", views.topic_detail, name="topic-detail"),
+    path("c/<slug:slug>/t/<int:topic_id>/reply/", views.topic_reply, name="topic-reply"),
+    path("c/<slug:slug>/t/<int:topic_id>/moderate/", views.topic_moderate, name="topic-moderate"),
+    path("posts/<int:post_id>/react/", views.post_react, name="post-react"),
+    path("posts/<int:post_id>/accept/", views.post_accept, name="post-accept"),
+    path("posts/<int:post_id>/edit/", views.post_edit, name="post-edit"),
+    path("posts/<int:post_id>/delete/", views.post_delete, name="post-delete"),
+    path("posts/<int:post_id>/history/", views.post_history, name="post-history"),
+    path("posts/<int:post_id>/reveal/", views.post_reveal, name="post-reveal"),
+    path("discussions/preview/", views.markdown_preview, name="markdown-preview"),
+]

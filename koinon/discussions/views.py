@@ -1,0 +1,406 @@
+"""Discussion pages: topic list, new topic, topic page, replies, reactions, edits."""
+
+import difflib
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koinon.communities.policy import get_community_for
+from koinon.discussions import actions, policy
+from koinon.discussions.forms import EditPostForm, ReplyForm, TopicFilterForm, TopicForm
+from koinon.discussions.models import POST_MAX_LENGTH, Reaction, ReactionKind, Topic
+from koinon.lib.errors import ActionError
+from koinon.lib.http import is_htmx, paginate
+from koinon.lib.markdown import render_markdown
+
+TOPICS_PER_PAGE = 30
+POSTS_PER_PAGE = 30
+
+
+def _form_error(form, error: ActionError):
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+def _login_or_forbid(request):
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.get_full_path())
+
+
+def _error(request, error: ActionError):
+    """A refused HTMX or plain request: the reason, with the error's 4xx status."""
+    if not is_htmx(request):
+        return render(request, "discussions/error.html", {"error": error}, status=error.status)
+    response = render(
+        request, "discussions/partials/error.html", {"error": error}, status=error.status
+    )
+    response["HX-Retarget"] = "#discussion-messages"
+    response["HX-Reswap"] = "innerHTML"
+    return response
+
+
+# --- Topic list ---------------------------------------------------------------------
+
+
+def filter_topics(topics, filters: dict):
+    if filters.get("kind"):
+        topics = topics.filter(kind=filters["kind"])
+    if filters.get("label"):
+        topics = topics.filter(label=filters["label"])
+    if filters.get("tag"):
+        topics = topics.filter(tags__name=filters["tag"])
+    if filters.get("state") == "answered":
+        topics = topics.filter(kind="question", accepted_answer__isnull=False)
+    elif filters.get("state") == "unanswered":
+        topics = topics.filter(kind="question", accepted_answer__isnull=True)
+    return topics
+
+
+def topic_list(request, slug):
+    community, access = get_community_for(request.user, slug)
+    if not policy.can_read(access):
+        return _login_or_forbid(request)
+    form = TopicFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    topics = filter_topics(
+        Topic.objects.filter(community=community, archived=False), filters
+    ).select_related("author__profile", "group")
+    page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE)
+    for topic in page:
+        topic.author_name = policy.author_label(topic)
+    context = {
+        "community": community,
+        "access": access,
+        "page": page,
+        "form": form,
+        "can_create": policy.can_create_topic(access),
+        "query": _without_page(request),
+    }
+    return render(request, "discussions/topic_list.html", context)
+
+
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- New topic and preview ----------------------------------------------------------
+
+
+@login_required
+def topic_create(request, slug):
+    community, access = get_community_for(request.user, slug)
+    if not policy.can_create_topic(access):
+        raise PermissionDenied
+    kwargs = {"community": community, "allow_anonymous": policy.can_post_anonymously(access)}
+    form = TopicForm(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = actions.do_create_topic(request.user, community, **form.cleaned_data)
+        except ActionError as error:
+            _form_error(form, error)
+        else:
+            return redirect(topic)
+    context = {"community": community, "form": form}
+    status = 400 if form.errors else 200
+    return render(request, "discussions/topic_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """The text as it will look, rendered by the one Markdown pipeline."""
+    body = request.POST.get("body", "")
+    error = None
+    if len(body) > POST_MAX_LENGTH:
+        error = _("A post can be at most %(max)s characters long (this one has %(n)s).") % {
+            "max": f"{POST_MAX_LENGTH:,}",
+            "n": f"{len(body):,}",
+        }
+    html = "" if error else render_markdown(body)
+    return render(
+        request,
+        "discussions/partials/preview.html",
+        {"html": html, "error": error},
+        status=400 if error else 200,
+    )
+
+
+# --- Topic page ---------------------------------------------------------------------
+
+
+def _ordered_replies(topic):
+    replies = topic.posts.filter(is_opening=False).select_related("author__profile")
+    if not topic.is_question:
+        return replies.order_by("created_at", "id")
+    accepted = Case(
+        When(pk=topic.accepted_answer_id or 0, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return replies.order_by(accepted, "-helpful_count", "created_at", "id")
+
+
+def decorate_posts(posts, topic, access):
+    """Attach what each post shows: author name, reactions and the reader's buttons."""
+    posts = list(posts)
+    ids = [p.pk for p in posts]
+    counts = defaultdict(dict)
+    for row in (
+        Reaction.objects.filter(post_id__in=ids)
+        .values("post_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[row["post_id"]][row["kind"]] = row["n"]
+    mine = defaultdict(set)
+    if access.is_member:
+        for post_id, kind in Reaction.objects.filter(post_id__in=ids, user=access.user).values_list(
+            "post_id", "kind"
+        ):
+            mine[post_id].add(kind)
+    for post in posts:
+        post.topic = topic
+        _decorate(post, access, counts[post.pk], mine[post.pk])
+    return posts
+
+
+def _decorate(post, access, counts: dict, mine: set):
+    post.author_name = policy.author_label(post)
+    post.shows_author = policy.shows_author(post)
+    post.is_mine = policy.is_self(access, post.author_id)
+    post.is_accepted = post.pk == post.topic.accepted_answer_id
+    post.can_edit = policy.can_edit_post(access, post)
+    post.can_react = policy.can_react(access, post)
+    post.can_accept = (
+        not post.is_opening and not post.is_deleted and policy.can_accept(access, post.topic)
+    )
+    post.can_reveal = post.is_anonymous and policy.can_moderate(access)
+    post.reaction_buttons = [
+        {
+            "kind": kind,
+            "label": label,
+            "count": counts.get(kind, 0),
+            "pressed": kind in mine,
+        }
+        for kind, label in ReactionKind.choices
+    ]
+
+
+def _topic_context(request, topic, access):
+    opening = topic.posts.filter(is_opening=True).select_related("author__profile").first()
+    page = paginate(request, _ordered_replies(topic), POSTS_PER_PAGE)
+    posts = decorate_posts([opening, *page] if opening else list(page), topic, access)
+    allow_anonymous = policy.can_post_anonymously(access)
+    return {
+        "community": topic.community,
+        "topic": topic,
+        "access": access,
+        "opening": posts[0] if opening else None,
+        "replies": posts[1:] if opening else posts,
+        "page": page,
+        "tags": list(topic.tags.all()),
+        "can_reply": policy.can_reply(access, topic),
+        "can_moderate": policy.can_moderate(access),
+        "reply_form": ReplyForm(allow_anonymous=allow_anonymous),
+    }
+
+
+def topic_detail(request, slug, topic_id):
+    topic, access = policy.get_topic_for(request.user, slug, topic_id)
+    return render(request, "discussions/topic_detail.html", _topic_context(request, topic, access))
+
+
+@require_POST
+def topic_reply(request, slug, topic_id):
+    if not request.user.is_authenticated:
+        return _login_or_forbid(request)
+    topic, access = policy.get_topic_for(request.user, slug, topic_id)
+    form = ReplyForm(request.POST, allow_anonymous=policy.can_post_anonymously(access))
+    post, status = None, 400
+    if form.is_valid():
+        try:
+            post = actions.do_reply(request.user, topic, **form.cleaned_data)
+        except ActionError as error:
+            _form_error(form, error)
+            status = error.status
+    if post and not is_htmx(request):
+        return redirect(post.get_absolute_url())
+    if post:
+        return _render_new_reply(request, topic, access, post)
+    context = {**_topic_context(request, topic, access), "reply_form": form}
+    if is_htmx(request):
+        response = render(request, "discussions/partials/reply_form.html", context, status=status)
+        response["HX-Retarget"] = "#reply-form"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "discussions/topic_detail.html", context, status=status)
+
+
+def _render_new_reply(request, topic, access, post):
+    """The new post, appended to the list, and a fresh form (out of band)."""
+    (post,) = decorate_posts([post], topic, access)
+    context = {
+        "post": post,
+        "topic": topic,
+        "community": topic.community,
+        "reply_form": ReplyForm(allow_anonymous=policy.can_post_anonymously(access)),
+        "can_reply": True,
+    }
+    return render(request, "discussions/partials/new_reply.html", context)
+
+
+@require_POST
+def topic_moderate(request, slug, topic_id):
+    if not request.user.is_authenticated:
+        return _login_or_forbid(request)
+    topic, _access = policy.get_topic_for(request.user, slug, topic_id, "moderate")
+    flag, value = request.POST.get("flag"), request.POST.get("value") == "1"
+    if flag not in ("pinned", "closed", "archived"):
+        return _error(request, ActionError(_("Please choose a valid option.")))
+    actions.do_set_topic_state(request.user, topic, **{flag: value})
+    return redirect(topic)
+
+
+# --- Posts --------------------------------------------------------------------------
+
+
+def _post_for(request, post_id, action):
+    return policy.get_post_for(request.user, post_id, action)
+
+
+def _post_response(request, post, access):
+    if not is_htmx(request):
+        return redirect(post.get_absolute_url())
+    (post,) = decorate_posts([post], post.topic, access)
+    return render(request, "discussions/partials/post.html", {"post": post, "topic": post.topic})
+
+
+@require_POST
+def post_react(request, post_id):
+    if not request.user.is_authenticated:
+        return _login_or_forbid(request)
+    post, access = _post_for(request, post_id, "read")
+    kind = request.POST.get("kind", "")
+    try:
+        if request.POST.get("undo") == "1":
+            actions.do_remove_reaction(request.user, post, kind)
+        else:
+            actions.do_add_reaction(request.user, post, kind)
+    except ActionError as error:
+        return _error(request, error)
+    post.refresh_from_db(fields=["helpful_count"])
+    return _post_response(request, post, access)
+
+
+@require_POST
+def post_accept(request, post_id):
+    if not request.user.is_authenticated:
+        return _login_or_forbid(request)
+    post, access = _post_for(request, post_id, "read")
+    try:
+        if request.POST.get("undo") == "1":
+            actions.do_unaccept_answer(request.user, post.topic)
+        else:
+            actions.do_accept_answer(request.user, post)
+    except ActionError as error:
+        return _error(request, error)
+    if not is_htmx(request):
+        return redirect(post.get_absolute_url())
+    context = _topic_context(request, post.topic, access)
+    return render(request, "discussions/partials/answers.html", context)
+
+
+@login_required
+def post_edit(request, post_id):
+    post, access = _post_for(request, post_id, "edit_post")
+    form = EditPostForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_edit_post(request.user, post, body=form.cleaned_data["body"])
+        except ActionError as error:
+            _form_error(form, error)
+        else:
+            return redirect(post.get_absolute_url())
+    context = {"post": post, "topic": post.topic, "community": post.topic.community, "form": form}
+    return render(
+        request, "discussions/post_edit.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def post_delete(request, post_id):
+    if not request.user.is_authenticated:
+        return _login_or_forbid(request)
+    post, access = _post_for(request, post_id, "delete_post")
+    try:
+        actions.do_delete_post(request.user, post)
+    except ActionError as error:
+        return _error(request, error)
+    return _post_response(request, post, access)
+
+
+def readable_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(kind, line) pairs of a unified diff: kind is "add", "remove", "context" or "gap"."""
+    lines = []
+    diff = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=2)
+    for line in diff:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            lines.append(("gap", "…"))
+        elif line.startswith("+"):
+            lines.append(("add", line[1:]))
+        elif line.startswith("-"):
+            lines.append(("remove", line[1:]))
+        else:
+            lines.append(("context", line[1:]))
+    return lines
+
+
+def post_history(request, post_id):
+    post, access = _post_for(request, post_id, "read")
+    if post.is_deleted and not policy.can_moderate(access):
+        return _error(request, ActionError(_("This post was deleted."), status=404))
+    revisions = list(post.revisions.select_related("editor__profile"))
+    texts = [r.body for r in revisions] + [post.body]
+    changes = []
+    for index, revision in enumerate(revisions):
+        hidden = post.is_anonymous and revision.editor_id == post.author_id
+        editor = policy.ANONYMOUS_LABEL if hidden else revision.editor
+        changes.append(
+            {
+                "editor": editor,
+                "at": revision.created_at,
+                "diff": readable_diff(texts[index], texts[index + 1]),
+            }
+        )
+    context = {
+        "post": post,
+        "topic": post.topic,
+        "community": post.topic.community,
+        "changes": list(reversed(changes)),
+        "author_name": policy.author_label(post),
+    }
+    return render(request, "discussions/post_history.html", context)
+
+
+@require_POST
+def post_reveal(request, post_id):
+    """Moderators only: who wrote this anonymous post (recorded in the audit log)."""
+    if not request.user.is_authenticated:
+        return _login_or_forbid(request)
+    post, _access = _post_for(request, post_id, "read")
+    try:
+        author = actions.do_reveal_author(request.user, post)
+    except ActionError as error:
+        return _error(request, error)
+    context = {"post": post, "author": author}
+    return render(request, "discussions/partials/revealed.html", context)
