@@ -26,9 +26,9 @@ class Api:
 
     def call(self, method, path, data=None, *, raw=None, **extra):
         kwargs = {}
-        if data is not None or raw is not None:
-            kwargs = {"data": raw if raw is not None else json.dumps(data)}
-            kwargs["content_type"] = "application/json"
+        if method != "get":
+            body = raw if raw is not None else "" if data is None else json.dumps(data)
+            kwargs = {"data": body, "content_type": "application/json"}
         if self.token:
             extra.setdefault("HTTP_AUTHORIZATION", f"Bearer {self.token}")
         return getattr(self.client, method)("/api/v1" + path, **kwargs, **extra)
