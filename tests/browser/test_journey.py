@@ -38,6 +38,7 @@ def verify(page, mailbox, email, shot, who):
     shot(page, f"{who}-verified")
     # Logged in straight after confirming (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION).
     assert page.locator("form[action$='/accounts/logout/']").count() == 1
+    assert page.get_by_role("button", name="Esci").count() == 1, "the Italian UI"
 
 
 def test_sign_up_create_a_private_community_invite_and_see_the_new_member(
@@ -125,3 +126,55 @@ def test_login_pages_run_without_csp_violations(page, live_server, path):
     page.goto(path)
     assert page.locator("form").count() >= 1
     assert page.js_errors == []
+
+
+def _log_in(page, email, password, path="/accounts/login/"):
+    page.goto(path)
+    form = page.locator("main form, #content form").filter(has=page.locator("[type=password]"))
+    form.locator("[name=login], [name=username]").first.fill(email)
+    form.locator("[type=password]").fill(password)
+    form.locator("[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def _verified_user(email, password, **extra):
+    from allauth.account.models import EmailAddress
+
+    from koinon.accounts.models import User
+
+    user = User.objects.create_user(email, password, language="it", **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def test_the_two_factor_qr_code_works_under_the_csp(page, live_server, shot, network):
+    _verified_user("tina@example.org", PASSWORD)
+    _log_in(page, "tina@example.org", PASSWORD)
+    page.goto("/accounts/2fa/totp/activate/")
+    if "/reauthenticate/" in page.url:
+        page.locator("main form [type=password]").fill(PASSWORD)
+        page.locator("main form [type=submit]").click()
+        page.wait_for_url("**/2fa/totp/activate/**")
+    qr = page.locator("main img").first
+    qr.wait_for()
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code did not load"
+    shot(page, "totp-activate")
+    assert page.js_errors == []
+    network.assert_only_our_host()
+
+
+def test_the_django_admin_works_under_the_csp(page, live_server, shot, network):
+    _verified_user("operator@example.org", PASSWORD, is_staff=True, is_superuser=True)
+    _log_in(page, "operator@example.org", PASSWORD, path="/admin/login/")
+    for path in [
+        "/admin/",
+        "/admin/core/activityentry/",
+        "/admin/communities/community/",
+        "/admin/communities/community/add/",
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert page.locator("#content").count() == 1
+    shot(page, "admin-add-community")
+    assert page.js_errors == []
+    network.assert_only_our_host()

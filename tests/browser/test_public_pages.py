@@ -22,6 +22,8 @@ def test_public_page_is_accessible_and_self_contained(
     assert page.locator("html").get_attribute("lang") == "it"
     assert page.locator("h1").count() == 1
     assert page.locator("main").count() == 1
+    assert page.get_by_role("link", name="Vai al contenuto").count() == 1
+    assert page.get_by_role("link", name="Informativa sulla privacy").count() >= 1
     shot(page, name)
     assert_accessible(page)
     network.assert_only_our_host()
