@@ -17,6 +17,9 @@ def _privacy_label():
 class SignupExtraForm(forms.Form):
     """Extra sign-up questions: age of digital consent (14 in Italy) and the privacy notice."""
 
+    # allauth orders its sign-up form by this: the two questions come after the passwords.
+    field_order = ["email", "password1", "password2", "is_at_least_14", "accepts_privacy"]
+
     is_at_least_14 = forms.BooleanField(
         label=_("I am at least 14 years old."),
         required=True,
