@@ -4,10 +4,11 @@ Authentication: a personal access token (``Authorization: Bearer …``) or the b
 session (with the CSRF token for writes). Errors are one JSON shape; see ``errors``.
 """
 
-from ninja import NinjaAPI
+from django.http import Http404
+from ninja import NinjaAPI, Router
 
 from koinon.accounts.api import router as accounts_router
-from koinon.api.auth import api_auth
+from koinon.api.auth import api_auth, optional_auth
 from koinon.api.docs import KoinonSwagger
 from koinon.api.errors import register_error_handlers
 from koinon.communities.api import router as communities_router
@@ -41,3 +42,20 @@ api = NinjaAPI(
 register_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", communities_router)
+
+
+fallback = Router()
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"],
+    "/{path:rest}",
+    auth=optional_auth,
+    include_in_schema=False,
+)
+def unknown_endpoint(request, rest: str):
+    """Unknown addresses under /api/v1/ answer JSON too, never an HTML page."""
+    raise Http404
+
+
+api.add_router("/", fallback)  # last, so it only catches what nothing else matched

@@ -49,15 +49,16 @@ def _field_name(loc) -> str:
     return ".".join(str(p) for p in parts)
 
 
+def _message(error: dict) -> str:
+    if error.get("type") == "extra_forbidden":
+        return str(_("Unknown field."))
+    # Our own checks raise ValueError; pydantic prefixes their message with "Value error, ".
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def _validation_body(exc: ValidationError) -> dict:
     unknown = [_field_name(e["loc"]) for e in exc.errors if e.get("type") == "extra_forbidden"]
-    errors = [
-        {
-            "field": _field_name(e["loc"]),
-            "message": str(_("Unknown field.") if e.get("type") == "extra_forbidden" else e["msg"]),
-        }
-        for e in exc.errors
-    ]
+    errors = [{"field": _field_name(e["loc"]), "message": _message(e)} for e in exc.errors]
     if unknown:
         detail = _("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)}
         return error_body(detail, "unknown_fields", errors)

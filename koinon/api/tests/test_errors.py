@@ -104,3 +104,23 @@ def test_unexpected_errors_are_json_500(member, as_user, monkeypatch):
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
     assert "boom" not in response.content.decode()
+
+
+def test_errors_speak_the_callers_language(member, as_user):
+    member.language = "it"
+    member.save()
+    response = as_user(member).get("/communities/nothing-here")
+    assert response.json()["detail"] == "Non trovato."
+
+
+def test_unknown_address_gets_a_json_404(anon):
+    response = anon.get("/no/such/endpoint")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_own_checks_read_without_pydantic_prefix(community, moderator, as_user):
+    response = as_user(moderator).post("/communities/pm/invitations", {"email": "nope"})
+    assert response.json()["errors"] == [
+        {"field": "email", "message": "Enter a valid e-mail address."}
+    ]
