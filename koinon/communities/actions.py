@@ -57,7 +57,7 @@ def _slug_taken(slug: str) -> Conflict:
 def _validate(community: Community):
     """Model validation (choices, lengths, required fields) as an ActionError on its field."""
     try:
-        community.full_clean(exclude=["cover", "slug"], validate_unique=False)
+        community.full_clean(exclude=["cover", "slug", "created_by"], validate_unique=False)
     except ValidationError as exc:
         name, errors = next(iter(exc.message_dict.items()))
         raise ActionError(errors[0], field=None if name == "__all__" else name) from exc

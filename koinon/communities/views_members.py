@@ -194,7 +194,7 @@ def invitation_accept(request, token):
         Invitation.objects.select_related("community", "invited_by__profile"), token=token
     )
     error = _invitation_state(request, invitation)
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST if request.method == "POST" else None)
     context = {"invitation": invitation, "community": invitation.community, "form": form}
     if error is None and request.method == "POST" and request.user.is_authenticated:
         form.is_valid()
