@@ -62,8 +62,8 @@ def test_sixth_failed_login_for_one_account_is_refused_even_with_right_password(
 
 
 def test_other_account_is_not_throttled_by_someone_elses_failures(person):
-    UserFactory(email="bob@example.org")
-    EmailAddress.objects.create(email="bob@example.org", user_id=2, verified=True, primary=True)
+    bob = UserFactory(email="bob@example.org")
+    EmailAddress.objects.create(email="bob@example.org", user=bob, verified=True, primary=True)
     for _n in range(5):
         Client(REMOTE_ADDR="10.0.0.7").post(
             LOGIN, {"login": "ada@example.org", "password": "wrong-password-x"}
