@@ -51,6 +51,9 @@ def test_signup_sends_verification_mail_with_site_url_link(client, settings):
     assert len(mail.outbox) == 1
     assert _link(mail.outbox[0]).startswith("https://koinon.example/accounts/confirm-email/")
     assert "evil.example" not in mail.outbox[0].body
+    assert "example.com" not in mail.outbox[0].body  # not the Sites table's default
+    assert mail.outbox[0].body.rstrip().endswith("\nkoinon.example")
+    assert mail.outbox[0].subject.startswith("[Koinon] ")
 
 
 def test_verification_link_verifies_and_logs_in(client, settings):
