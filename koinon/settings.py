@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "koinon.accounts",
     "koinon.communities",
     "koinon.discussions",
+    "koinon.search",
     "koinon.api",
     "django.contrib.admin",
     "django.contrib.auth",

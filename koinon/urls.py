@@ -10,6 +10,7 @@ from koinon.core import views as core_views
 urlpatterns = [
     path("", include("koinon.communities.urls")),
     path("", include("koinon.discussions.urls")),
+    path("", include("koinon.search.urls")),
     path("", include("koinon.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -8,6 +8,13 @@ from koinon.discussions.models import Post, PostRevision, Reaction, Topic
 from koinon.discussions.tests.factories import make_question, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 

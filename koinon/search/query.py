@@ -1,0 +1,200 @@
+"""One search function, two backends: SQLite FTS5 and PostgreSQL full-text search.
+
+Both return the same results: posts the person may read, best first, with the
+matching words highlighted. What may be read is decided by the policy before
+ranking, so hidden content never reaches a result, a count or a snippet.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Case, F, Q, When
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from koinon.communities.policy import content_communities_for
+from koinon.discussions.policy import ANONYMOUS_LABEL
+from koinon.search.models import Document
+
+START, STOP = "\ue000", "\ue001"  # private-use marks, replaced by <mark> after escaping
+MAX_TERMS = 12
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Result:
+    url: str
+    topic_title: str
+    title_html: str
+    snippet_html: str
+    community_name: str
+    community_slug: str
+    kind: str
+    is_answered: bool
+    author_name: str
+    created_at: datetime
+    is_opening: bool
+
+
+@dataclass
+class Results:
+    query: str
+    total: int = 0
+    items: list[Result] = field(default_factory=list)
+
+
+def search(user, query: str, filters: dict | None = None, *, limit=20, offset=0) -> Results:
+    """Posts matching `query` that `user` may read, best first."""
+    query = (query or "").strip()
+    results = Results(query=query)
+    if not WORD.search(query):
+        return results
+    allowed = _filtered(
+        Document.objects.filter(community__in=content_communities_for(user)), filters or {}
+    )
+    backend = _postgres if connection.vendor == "postgresql" else _sqlite
+    results.total, hits = backend(allowed, query, limit, offset)
+    results.items = _results(hits)
+    return results
+
+
+def _filtered(docs, filters: dict):
+    if filters.get("community"):
+        docs = docs.filter(community__slug=filters["community"])
+    if filters.get("group"):
+        docs = docs.filter(topic__group__slug=filters["group"])
+    if filters.get("kind"):
+        docs = docs.filter(topic__kind=filters["kind"])
+    if filters.get("label"):
+        docs = docs.filter(topic__label=filters["label"])
+    if filters.get("tag"):
+        docs = docs.filter(topic__tags__name=filters["tag"])
+    if filters.get("author"):
+        docs = docs.filter(author_id=filters["author"])
+    if filters.get("since"):
+        docs = docs.filter(created_at__date__gte=filters["since"])
+    if filters.get("until"):
+        docs = docs.filter(created_at__date__lte=filters["until"])
+    answered = filters.get("answered")
+    if answered in (True, False):
+        docs = docs.filter(topic__kind="question", topic__accepted_answer__isnull=not answered)
+    return docs
+
+
+# --- SQLite: FTS5 ---------------------------------------------------------------------
+
+
+def fts_match(query: str) -> str:
+    """The words of `query` as an FTS5 expression: every word, the last one as a prefix."""
+    terms = WORD.findall(query.lower())[:MAX_TERMS]
+    parts = [f'"{t}"' for t in terms]
+    if len(terms[-1]) >= 3:
+        parts[-1] += "*"
+    return " ".join(parts)
+
+
+FTS_COLUMNS = (
+    "rowid, highlight(search_document_fts, 0, %s, %s),"
+    " snippet(search_document_fts, 1, %s, %s, '…', 24)"
+)
+FTS_ORDER = "ORDER BY bm25(search_document_fts, 10.0, 1.0) LIMIT %s OFFSET %s"
+
+
+def _sqlite(allowed, query, limit, offset):
+    # The policy's queryset compiled by Django; every value stays a bound parameter.
+    sub_sql, sub_params = allowed.values("id").query.sql_with_params()
+    where = f"search_document_fts MATCH %s AND search_document_fts.rowid IN ({sub_sql})"
+    params = [fts_match(query), *sub_params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM search_document_fts WHERE {where}", params)  # noqa: S608
+        total = cursor.fetchone()[0]
+        sql = f"SELECT {FTS_COLUMNS} FROM search_document_fts WHERE {where} {FTS_ORDER}"  # noqa: S608
+        cursor.execute(sql, [START, STOP, START, STOP, *params, limit, offset])
+        rows = cursor.fetchall()
+    return total, rows
+
+
+# --- PostgreSQL: tsvector, websearch_to_tsquery, ts_rank, ts_headline ---------------
+
+
+def _postgres(allowed, query, limit, offset):
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
+    queries = {
+        cfg: SearchQuery(query, config=cfg, search_type="websearch")
+        for cfg in ("italian", "english")
+    }
+    # Constant queries per configuration, so the GIN index answers each branch.
+    matches = allowed.filter(
+        Q(config="italian", vector=queries["italian"])
+        | (~Q(config="italian") & Q(vector=queries["english"]))
+    )
+    total = matches.count()
+
+    def by_config(make):
+        return Case(When(config="italian", then=make("italian")), default=make("english"))
+
+    def headline(column, cfg, **options):
+        return SearchHeadline(
+            column, queries[cfg], config=cfg, start_sel=START, stop_sel=STOP, **options
+        )
+
+    rows = (
+        matches.annotate(
+            rank=by_config(lambda cfg: SearchRank(F("vector"), queries[cfg])),
+            title_hl=by_config(lambda cfg: headline("title", cfg, highlight_all=True)),
+            snippet=by_config(lambda cfg: headline("body", cfg, max_words=30, min_words=12)),
+        )
+        .order_by("-rank", "-created_at")
+        .values_list("id", "title_hl", "snippet")[offset : offset + limit]
+    )
+    return total, list(rows)
+
+
+# --- Shaping results ------------------------------------------------------------------
+
+
+def highlighted(text: str) -> str:
+    """Escape `text`, then turn the backend's marks into <mark> elements."""
+    html = escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above; only our own tags added
+
+
+def _results(hits) -> list[Result]:
+    ids = [hit[0] for hit in hits]
+    documents = Document.objects.select_related(
+        "topic__community", "author__profile", "post"
+    ).in_bulk(ids)
+    results = []
+    for doc_id, title_hl, snippet in hits:
+        doc = documents.get(doc_id)
+        if doc is None:
+            continue
+        topic = doc.topic
+        results.append(
+            Result(
+                url=reverse("topic-detail", args=[topic.community.slug, topic.pk])
+                + f"#post-{doc.post_id}",
+                topic_title=topic.title,
+                title_html=highlighted(title_hl) if doc.title else escape(topic.title),
+                snippet_html=highlighted(snippet),
+                community_name=topic.community.name,
+                community_slug=topic.community.slug,
+                kind=topic.get_kind_display(),
+                is_answered=topic.is_question and topic.is_answered,
+                author_name=_author_name(doc),
+                created_at=doc.created_at,
+                is_opening=doc.post.is_opening,
+            )
+        )
+    return results
+
+
+def _author_name(doc) -> str:
+    if doc.post.is_anonymous:
+        return str(ANONYMOUS_LABEL)
+    return doc.author.display_name if doc.author else _("Former member")

@@ -1,0 +1,213 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils import translation
+
+from koinon.communities.models import Visibility
+from koinon.communities.tests.factories import CommunityFactory, MembershipFactory
+from koinon.discussions import actions
+from koinon.discussions.tests.factories import make_question, make_reply, make_topic
+from koinon.search import index
+from koinon.search.models import Document
+from koinon.search.query import fts_match, highlighted, search
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def anonymous_ok(community):
+    community.allow_anonymous = True
+    community.save()
+    return community
+
+
+def titles(results):
+    return [r.topic_title for r in results.items]
+
+
+def test_finds_a_topic_by_a_word_of_its_title(community, member, outsider):
+    make_topic(member, community, title="Estimating with story points", body="How?")
+    make_topic(member, community, title="Retrospective formats", body="Which ones?")
+    results = search(outsider, "story")
+    assert titles(results) == ["Estimating with story points"]
+    assert results.total == 1
+
+
+def test_finds_replies_and_highlights_the_words(community, member, mentor, outsider):
+    topic = make_topic(member, community, title="Budgets")
+    make_reply(mentor, topic, body="We keep a contingency reserve for every release.")
+    (result,) = search(outsider, "contingency").items
+    assert "<mark>contingency</mark>" in result.snippet_html
+    assert result.url.endswith(f"#post-{topic.posts.latest('id').pk}")
+
+
+def test_stemming_finds_other_forms_of_a_word(community, member):
+    community.languages = ["en"]
+    community.save()
+    make_topic(member, community, title="Planning", body="We were estimating the backlog.")
+    assert search(member, "estimate").total == 1
+
+
+def test_title_matches_rank_above_body_matches(community, member):
+    make_topic(member, community, title="Other things", body="A word about kanban here.")
+    make_topic(member, community, title="Kanban boards", body="Columns and limits.")
+    assert titles(search(member, "kanban"))[0] == "Kanban boards"
+
+
+def test_nothing_for_an_empty_or_wordless_query(community, member):
+    make_topic(member, community)
+    assert search(member, "").total == 0
+    assert search(member, '"*() -').total == 0
+
+
+def test_hostile_query_syntax_is_taken_as_words(community, member):
+    make_topic(member, community, title="Risk register", body="NEAR AND OR NOT")
+    assert search(member, "register) risk* NEAR").total == 1
+    assert search(member, '" OR ( NEAR title:* -').total == 0
+    assert fts_match('a "b" c*') == '"a" "b" "c"'
+
+
+@pytest.mark.parametrize("visibility", [Visibility.PRIVATE, Visibility.SECRET])
+def test_hidden_communities_never_reach_non_members(visibility, member, outsider):
+    club = CommunityFactory(slug="club", visibility=visibility)
+    MembershipFactory(community=club, user=member)
+    make_topic(member, club, title="Confidential salary survey", body="salary numbers")
+    for viewer in (outsider, AnonymousUser()):
+        assert search(viewer, "salary").total == 0
+        assert search(viewer, "salary", {"community": "club"}).items == []
+    assert search(member, "salary").total == 1
+
+
+def test_a_community_turning_private_hides_its_results_at_once(community, member, outsider):
+    make_topic(member, community, title="Onboarding checklist")
+    community.visibility = Visibility.PRIVATE
+    community.save()
+    assert search(outsider, "onboarding").total == 0
+
+
+def test_anonymous_authors_stay_hidden(anonymous_ok, member, outsider, moderator):
+    make_question(member, anonymous_ok, title="Afraid of failing the audit", is_anonymous=True)
+    for viewer in (outsider, moderator):
+        (result,) = search(viewer, "audit").items
+        assert result.author_name == "Anonymous member"
+    assert search(outsider, "audit", {"author": member.pk}).total == 0
+    assert Document.objects.get().author is None
+
+
+def test_filter_by_author_finds_open_posts(community, member, mentor):
+    make_topic(member, community, title="Velocity charts")
+    make_topic(mentor, community, title="Velocity traps")
+    assert titles(search(member, "velocity", {"author": mentor.pk})) == ["Velocity traps"]
+
+
+def test_filters_kind_label_tag_and_answered(community, member, mentor):
+    question = make_question(member, community, title="Scope creep help", tags="scope")
+    make_topic(member, community, title="Scope creep story", label="tip")
+    actions.do_accept_answer(member, make_reply(mentor, question, body="No scope creep tips"))
+    assert titles(search(member, "creep", {"kind": "discussion"})) == ["Scope creep story"]
+    assert titles(search(member, "creep", {"label": "tip"})) == ["Scope creep story"]
+    assert search(member, "creep", {"tag": "scope"}).total == 2  # question and its answer
+    assert search(member, "creep", {"answered": False}).total == 0
+    assert search(member, "creep", {"answered": True}).total == 2
+
+
+def test_deleted_posts_leave_the_index(community, member, mentor):
+    topic = make_topic(member, community, title="Hello")
+    post = make_reply(mentor, topic, body="ephemeral remark")
+    assert search(member, "ephemeral").total == 1
+    actions.do_delete_post(mentor, post)
+    assert search(member, "ephemeral").total == 0
+
+
+def test_edits_are_searchable_at_once(community, member):
+    post = make_topic(member, community, body="first wording").posts.get()
+    actions.do_edit_post(member, post, body="second phrasing")
+    assert search(member, "wording").total == 0
+    assert search(member, "phrasing").total == 1
+
+
+def test_italian_content_is_stemmed_in_italian(member):
+    club = CommunityFactory(slug="it", languages=["it"])
+    MembershipFactory(community=club, user=member)
+    make_topic(member, club, title="Gestione dei progetti", body="Parliamo delle riunioni.")
+    assert Document.objects.get().config == "italian"
+    assert search(member, "riunione").total == 1
+
+
+def test_rebuild_indexes_everything_again(community, member, mentor):
+    topic = make_topic(member, community, title="Rebuild me")
+    make_reply(mentor, topic)
+    Document.objects.all().delete()
+    assert search(member, "rebuild").total == 0
+    assert index.rebuild() == 2
+    assert search(member, "rebuild").total == 1
+
+
+def test_pagination_of_results(community, member):
+    for n in range(5):
+        make_topic(member, community, title=f"Meeting notes {n}")
+    first = search(member, "meeting", limit=2)
+    last = search(member, "meeting", limit=2, offset=4)
+    assert first.total == 5 and len(first.items) == 2 and len(last.items) == 1
+
+
+def test_snippets_are_escaped(community, member):
+    make_topic(member, community, title="<b>bold</b> escape", body="`<script>alert(1)</script>` x")
+    (result,) = search(member, "escape").items
+    assert "<script>" not in result.snippet_html and "<b>" not in result.title_html
+    assert str(highlighted("<i>\ue000x\ue001</i>")) == "&lt;i&gt;<mark>x</mark>&lt;/i&gt;"
+
+
+# --- The page ------------------------------------------------------------------------
+
+
+def test_search_page_shows_results(client, community, member):
+    make_topic(member, community, title="Stakeholder map")
+    response = client.get(reverse("search"), {"q": "stakeholder"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>Stakeholder</mark> map" in text and "1 result" in text
+
+
+def test_search_page_never_shows_private_content(client, member, outsider):
+    club = CommunityFactory(slug="club", visibility=Visibility.PRIVATE)
+    MembershipFactory(community=club, user=member)
+    make_topic(member, club, title="Layoff rumours")
+    client.force_login(outsider)
+    text = client.get(reverse("search"), {"q": "layoff"}).content.decode()
+    assert "Layoff" not in text and "0 results" in text
+
+
+def test_search_page_without_query_and_with_bad_filters(client):
+    assert client.get(reverse("search")).status_code == 200
+    response = client.get(reverse("search"), {"q": "x", "since": "not-a-date"})
+    assert response.status_code == 200
+
+
+def test_search_page_queries_are_bounded(client, community, member, django_assert_max_num_queries):
+    for n in range(30):
+        make_topic(member, community, title=f"Sprint review {n}", tags="agile")
+    with django_assert_max_num_queries(6, info="search page: one query per result?"):
+        response = client.get(reverse("search"), {"q": "sprint"})
+    assert response.status_code == 200
+
+
+def test_the_database_has_its_full_text_index():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'search_document_vector_idx'"
+            )
+            assert "gin" in cursor.fetchone()[0].lower()
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_document_fts'")
+            assert "fts5" in cursor.fetchone()[0].lower()

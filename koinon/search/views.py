@@ -1,0 +1,45 @@
+from django.core.paginator import Page, Paginator
+from django.shortcuts import render
+
+from koinon.search.forms import SearchForm
+from koinon.search.query import search
+
+PER_PAGE = 20
+
+
+class _Counted(list):
+    """A page's worth of results that knows the total, for Django's Paginator."""
+
+    def __init__(self, total):
+        super().__init__()
+        self.total = total
+
+    def count(self):
+        return self.total
+
+
+def search_page(request):
+    form = SearchForm(request.GET or None)
+    results, page = None, None
+    if form.is_valid() and form.cleaned_data["q"]:
+        number = _page_number(request)
+        results = search(
+            request.user,
+            form.cleaned_data["q"],
+            form.filters(),
+            limit=PER_PAGE,
+            offset=(number - 1) * PER_PAGE,
+        )
+        paginator = Paginator(_Counted(results.total), PER_PAGE)
+        page = Page(results.items, min(number, paginator.num_pages), paginator)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "results": results, "page": page, "query": params.urlencode()}
+    return render(request, "search/search.html", context)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", 1)), 500))
+    except ValueError:
+        return 1
