@@ -176,3 +176,9 @@ def test_people_are_limited_per_person(member, outsider, as_user, settings):
     assert api.get("/me").status_code == 200
     assert api.get("/me").status_code == 429
     assert as_user(outsider).get("/me").status_code == 200
+
+
+def test_session_reads_my_profile_and_public_lists(member, community):
+    api = Api(_session(member))
+    assert api.get("/me/profile").json()["display_name"] == "Mia"
+    assert api.get("/communities").json()["items"][0]["my_role"] == "member"
