@@ -18,6 +18,13 @@ class EmailUserChangeForm(UserChangeForm):
         fields = "__all__"
 
 
+class ProfileSkillInline(admin.TabularInline):
+    model = ProfileSkill
+    fk_name = "user"
+    autocomplete_fields = ["skill"]
+    extra = 0
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = EmailUserChangeForm
@@ -27,6 +34,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser", "language"]
     search_fields = ["email", "profile__display_name"]
     readonly_fields = ["last_login", "date_joined", "erased_at"]
+    inlines = [ProfileSkillInline]
     fieldsets = [
         (None, {"fields": ["email", "password", "language"]}),
         (
@@ -39,12 +47,8 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
 
-
-class ProfileSkillInline(admin.TabularInline):
-    model = ProfileSkill
-    fk_name = "user"
-    autocomplete_fields = ["skill"]
-    extra = 0
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
 
 
 @admin.register(Profile)
