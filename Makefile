@@ -33,6 +33,11 @@ run: install
 	$(BIN)/python -m koinon demo
 	$(BIN)/python -m koinon runserver $(HOST):$(PORT)
 
+# Load the demo into the database (idempotent).
+demo: install
+	$(BIN)/python -m koinon migrate --noinput
+	$(BIN)/python -m koinon demo
+
 worker: install
 	$(BIN)/python -m koinon db_worker
 
@@ -44,6 +49,8 @@ test: dev chromium
 lint: dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+format: lint
 
 # Refresh the translation catalogues of every app and compile them.
 messages: dev
