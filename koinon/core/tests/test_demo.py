@@ -130,3 +130,25 @@ def test_the_readme_lists_exactly_the_accounts_the_demo_creates(demo):
     assert role("sara.conti@koinon.example", "project-manager") == Role.MODERATOR
     luca = Membership.objects.filter(user__email="luca.ferrari@koinon.example")
     assert luca.count() >= 2 and {m.role for m in luca} == {Role.MEMBER}
+
+
+def test_the_demo_pages_render_for_its_people(demo, client):
+    giulia = User.objects.get(email="giulia.rossi@koinon.example")
+    client.force_login(giulia)
+    for path in [
+        "/",
+        "/communities/",
+        "/c/consulenti-marketing/",
+        "/c/consulenti-marketing/members/",
+        "/c/consiglio-direttivo-acm/",
+        f"/people/{giulia.pk}/",
+    ]:
+        assert client.get(path).status_code == 200, path
+
+
+def test_the_secret_demo_community_is_invisible_to_others(demo, client):
+    luca = User.objects.get(email="luca.ferrari@koinon.example")
+    client.force_login(luca)
+    assert client.get("/c/consiglio-direttivo-acm/").status_code == 404
+    assert "Consiglio direttivo" not in client.get("/communities/").content.decode()
+    assert "Consiglio direttivo" not in client.get("/").content.decode()

@@ -126,3 +126,24 @@ def test_database_url_switches_to_postgresql(tmp_path):
 def test_without_a_database_url_sqlite_lives_in_var(tmp_path):
     result = run(print_setting("DATABASES['default']['NAME']"), tmp_path)
     assert result.stdout.strip() == str(tmp_path / "var" / "koinon.sqlite3")
+
+
+def test_production_redirects_to_https_except_the_health_check(tmp_path):
+    snippet = (
+        "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'koinon.settings'; "
+        "django.setup(); from django.test import Client; c = Client(HTTP_HOST='koinon.example'); "
+        "r = c.get('/privacy/'); h = c.get('/healthz'); "
+        "s = c.get('/.well-known/security.txt', secure=True); "
+        "print(r.status_code, r['Location'], h.status_code, s.status_code, "
+        "s['Strict-Transport-Security'])"
+    )
+    result = run(["-c", snippet], tmp_path, SECRET_KEY="k" * 60, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "301",
+        "https://koinon.example/privacy/",
+        "200",
+        "200",
+        "max-age=31536000;",
+        "includeSubDomains",
+    ]
