@@ -54,3 +54,11 @@ def test_the_language_switcher_turns_the_page_english(page, live_server, shot):
     shot(page, "privacy-in-english")
     page.get_by_role("button", name="Italiano").click()
     assert page.locator("html").get_attribute("lang") == "it"
+
+
+def test_the_api_docs_render_under_the_csp_without_third_parties(page, network, live_server):
+    page.goto("/api/v1/docs")
+    page.locator(".swagger-ui .title").first.wait_for()
+    assert "Koinon" in page.locator(".swagger-ui .title").first.inner_text()
+    assert page.js_errors == []
+    network.assert_only_our_host()
