@@ -42,6 +42,7 @@ api = NinjaAPI(
 register_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", communities_router)
+api.add_router("/", "koinon.discussions.api.router")
 
 
 fallback = Router()
