@@ -331,3 +331,13 @@ def test_moderator_pins_from_the_page(client, community, member, moderator):
     assert topic.pinned
     client.force_login(member)
     assert client.post(url, {"flag": "pinned", "value": "0"}).status_code == 403
+
+
+def test_pages_speak_italian(client, anonymous_ok, member, mentor):
+    topic = make_question(member, anonymous_ok, is_anonymous=True)
+    make_reply(mentor, topic)
+    headers = {"HTTP_ACCEPT_LANGUAGE": "it"}
+    text = client.get(topic.get_absolute_url(), **headers).content.decode()
+    assert "Membro anonimo" in text and "1 risposta" in text and "Senza risposta" in text
+    text = client.get(reverse("topic-list", args=["pm"]), **headers).content.decode()
+    assert "Discussioni in Project Managers" in text

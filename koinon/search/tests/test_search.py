@@ -211,3 +211,9 @@ def test_the_database_has_its_full_text_index():
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_document_fts'")
             assert "fts5" in cursor.fetchone()[0].lower()
+
+
+def test_search_page_speaks_italian(client, community, member):
+    make_topic(member, community, title="Mappa degli stakeholder")
+    response = client.get(reverse("search"), {"q": "mappa"}, HTTP_ACCEPT_LANGUAGE="it")
+    assert "1 risultato" in response.content.decode()
