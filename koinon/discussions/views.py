@@ -315,7 +315,7 @@ def post_accept(request, post_id):
     if not is_htmx(request):
         return redirect(post.get_absolute_url())
     context = _topic_context(request, post.topic, access)
-    return render(request, "discussions/partials/answers.html", context)
+    return render(request, "discussions/partials/accept_response.html", context)
 
 
 @login_required

@@ -274,7 +274,9 @@ def test_accept_by_htmx_returns_the_answers(as_member, community, member, mentor
     topic = make_question(member, community)
     answer = make_reply(mentor, topic)
     response = as_member.post(reverse("post-accept", args=[answer.pk]), **HTMX)
-    assert response.status_code == 200 and "Accepted answer" in response.content.decode()
+    text = response.content.decode()
+    assert response.status_code == 200 and "Accepted answer" in text
+    assert 'id="topic-meta" hx-swap-oob="true"' in text and "Answered" in text
     topic.refresh_from_db()
     assert topic.accepted_answer == answer
 
