@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from koinon.communities import actions, policy, queries
 from koinon.communities.forms import AddToGroupForm, GroupForm
-from koinon.communities.views import community_view, error_page
+from koinon.communities.views import community_view, error_page, form_error
 from koinon.lib.errors import ActionError
 
 
@@ -19,7 +19,7 @@ def group_create(request, community, access):
         try:
             group = actions.do_create_group(request.user, community, **form.cleaned_data)
         except ActionError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            form_error(form, error)
         else:
             messages.success(request, _("Group created."))
             return redirect(group)

@@ -15,7 +15,7 @@ from koinon.communities.forms import (
     roles_below,
 )
 from koinon.communities.models import Invitation, JoinRequest, Membership
-from koinon.communities.views import community_view, error_page
+from koinon.communities.views import community_view, error_page, form_error
 from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
 
@@ -146,7 +146,7 @@ def invitation_list(request, community, access):
         try:
             invitation = actions.do_invite(request.user, community, **form.cleaned_data)
         except ActionError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            form_error(form, error)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}

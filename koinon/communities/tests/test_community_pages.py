@@ -238,3 +238,9 @@ def test_an_owner_transfers_ownership(as_user, community, owner, member):
 def test_pages_are_in_italian_for_an_italian_visitor(client, community):
     body = client.get("/c/pm/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert "Scopo" in body
+
+
+def test_private_communities_are_listed_with_their_purpose(client, community):
+    CommunityFactory(name="Closed Circle", visibility="private", purpose="Only for us.")
+    body = client.get("/communities/").content.decode()
+    assert "Closed Circle" in body and "Only for us." in body
