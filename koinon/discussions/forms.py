@@ -51,8 +51,18 @@ class TopicForm(forms.Form):
     )
     is_anonymous = anonymous_field()
 
-    def __init__(self, *args, community, allow_anonymous=False, **kwargs):
+    def __init__(self, *args, community, allow_anonymous=False, similar_url=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if similar_url:
+            # Suggest existing topics while the title is typed (HTMX, no script of ours).
+            self.fields["title"].widget.attrs.update(
+                {
+                    "hx-get": similar_url,
+                    "hx-trigger": "input changed delay:600ms",
+                    "hx-target": "#similar-topics",
+                    "autocomplete": "off",
+                }
+            )
         self.fields["group"].queryset = community.groups.all()
         if not community.groups.exists():
             del self.fields["group"]

@@ -5,6 +5,7 @@ from koinon.discussions import views
 urlpatterns = [
     path("c/<slug:slug>/topics/", views.topic_list, name="topic-list"),
     path("c/<slug:slug>/topics/new/", views.topic_create, name="topic-create"),
+    path("c/<slug:slug>/topics/similar/", views.similar_topics, name="topic-similar"),
     path("c/<slug:slug>/t/<int:topic_id>/", views.topic_detail, name="topic-detail"),
     path("c/<slug:slug>/t/<int:topic_id>/reply/", views.topic_reply, name="topic-reply"),
     path("c/<slug:slug>/t/<int:topic_id>/moderate/", views.topic_moderate, name="topic-moderate"),

@@ -8,13 +8,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koinon.communities.policy import get_community_for
 from koinon.discussions import actions, policy
 from koinon.discussions.forms import EditPostForm, ReplyForm, TopicFilterForm, TopicForm
-from koinon.discussions.models import POST_MAX_LENGTH, Reaction, ReactionKind, Topic
+from koinon.discussions.models import (
+    POST_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Reaction,
+    ReactionKind,
+    Topic,
+)
 from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
 from koinon.lib.markdown import render_markdown
@@ -99,7 +106,11 @@ def topic_create(request, slug):
     community, access = get_community_for(request.user, slug)
     if not policy.can_create_topic(access):
         raise PermissionDenied
-    kwargs = {"community": community, "allow_anonymous": policy.can_post_anonymously(access)}
+    kwargs = {
+        "community": community,
+        "allow_anonymous": policy.can_post_anonymously(access),
+        "similar_url": reverse("topic-similar", args=[community.slug]),
+    }
     form = TopicForm(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
@@ -111,6 +122,18 @@ def topic_create(request, slug):
     context = {"community": community, "form": form}
     status = 400 if form.errors else 200
     return render(request, "discussions/topic_form.html", context, status=status)
+
+
+def similar_topics(request, slug):
+    """Topics like the one being written, so a question asked before finds its answer."""
+    community, access = get_community_for(request.user, slug)
+    if not policy.can_read(access):
+        raise PermissionDenied
+    from koinon.search.query import similar_topics as find_similar
+
+    text = request.GET.get("title", "")[:TITLE_MAX_LENGTH]
+    found = find_similar(request.user, text, community) if len(text.strip()) >= 8 else []
+    return render(request, "discussions/partials/similar.html", {"similar": found})
 
 
 @login_required

@@ -5,9 +5,11 @@ matching words highlighted. What may be read is decided by the policy before
 ranking, so hidden content never reaches a result, a count or a snippet.
 """
 
+import operator
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
 
 from django.db import connection
 from django.db.models import Case, F, Q, When
@@ -47,22 +49,56 @@ class Results:
     items: list[Result] = field(default_factory=list)
 
 
-def search(user, query: str, filters: dict | None = None, *, limit=20, offset=0) -> Results:
-    """Posts matching `query` that `user` may read, best first."""
+def search(
+    user, query: str, filters: dict | None = None, *, limit=20, offset=0, any_word=False
+) -> Results:
+    """Posts matching `query` that `user` may read, best first.
+
+    Every word must match, unless `any_word`: then the distinctive words of `query`
+    (no short or very common ones) are enough, ranked by how many and how rare.
+    """
     query = (query or "").strip()
     results = Results(query=query)
-    if not WORD.search(query):
+    terms = distinctive_terms(query) if any_word else WORD.findall(query)
+    if not terms:
         return results
     allowed = _filtered(
         Document.objects.filter(community__in=content_communities_for(user)), filters or {}
     )
     backend = _postgres if connection.vendor == "postgresql" else _sqlite
-    results.total, hits = backend(allowed, query, limit, offset)
+    results.total, hits = backend(allowed, query, terms if any_word else None, limit, offset)
     results.items = _results(hits)
     return results
 
 
+def similar_topics(user, text: str, community=None, limit=5) -> list:
+    """Topics whose title or opening post share distinctive words with `text`."""
+    filters = {"opening": True}
+    if community is not None:
+        filters["community"] = community.slug
+    return search(user, text, filters, limit=limit, any_word=True).items
+
+
+# Words too common to say two topics are alike (Italian and English).
+_COMMON = """
+    come cosa quale quali quando dove perché perche sono essere fare fatto questo questa
+    questi queste quello quella anche ancora senza sempre molto tutti tutto della delle
+    degli dello nella nelle negli sulla sulle dalla dalle alla alle allo agli voglio
+    about after also been being could does doing from have into just like more most much
+    only other over same should some such than that their them then there these they this
+    those what when where which while with would your
+"""
+COMMON_WORDS = set(_COMMON.split())
+
+
+def distinctive_terms(text: str) -> list[str]:
+    words = [w for w in WORD.findall(text.lower()) if len(w) > 3 and w not in COMMON_WORDS]
+    return list(dict.fromkeys(words))[:MAX_TERMS]
+
+
 def _filtered(docs, filters: dict):
+    if filters.get("opening"):
+        docs = docs.filter(post__is_opening=True)
     if filters.get("community"):
         docs = docs.filter(community__slug=filters["community"])
     if filters.get("group"):
@@ -88,8 +124,13 @@ def _filtered(docs, filters: dict):
 # --- SQLite: FTS5 ---------------------------------------------------------------------
 
 
-def fts_match(query: str) -> str:
-    """The words of `query` as an FTS5 expression: every word, the last one as a prefix."""
+def fts_match(query: str, any_of: list[str] | None = None) -> str:
+    """The words of `query` as an FTS5 expression: every word, the last one as a prefix.
+
+    With `any_of`, those words joined by OR instead.
+    """
+    if any_of:
+        return " OR ".join(f'"{t}"' for t in any_of)
     terms = WORD.findall(query.lower())[:MAX_TERMS]
     parts = [f'"{t}"' for t in terms]
     if len(terms[-1]) >= 3:
@@ -104,11 +145,11 @@ FTS_COLUMNS = (
 FTS_ORDER = "ORDER BY bm25(search_document_fts, 10.0, 1.0) LIMIT %s OFFSET %s"
 
 
-def _sqlite(allowed, query, limit, offset):
+def _sqlite(allowed, query, any_of, limit, offset):
     # The policy's queryset compiled by Django; every value stays a bound parameter.
     sub_sql, sub_params = allowed.values("id").query.sql_with_params()
     where = f"search_document_fts MATCH %s AND search_document_fts.rowid IN ({sub_sql})"
-    params = [fts_match(query), *sub_params]
+    params = [fts_match(query, any_of), *sub_params]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM search_document_fts WHERE {where}", params)  # noqa: S608
         total = cursor.fetchone()[0]
@@ -121,13 +162,18 @@ def _sqlite(allowed, query, limit, offset):
 # --- PostgreSQL: tsvector, websearch_to_tsquery, ts_rank, ts_headline ---------------
 
 
-def _postgres(allowed, query, limit, offset):
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+def _postgres_query(query, any_of, cfg):
+    from django.contrib.postgres.search import SearchQuery
 
-    queries = {
-        cfg: SearchQuery(query, config=cfg, search_type="websearch")
-        for cfg in ("italian", "english")
-    }
+    if not any_of:
+        return SearchQuery(query, config=cfg, search_type="websearch")
+    return reduce(operator.or_, (SearchQuery(t, config=cfg) for t in any_of))
+
+
+def _postgres(allowed, query, any_of, limit, offset):
+    from django.contrib.postgres.search import SearchHeadline, SearchRank
+
+    queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in ("italian", "english")}
     # Constant queries per configuration, so the GIN index answers each branch.
     matches = allowed.filter(
         Q(config="italian", vector=queries["italian"])

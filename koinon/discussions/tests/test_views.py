@@ -343,3 +343,29 @@ def test_pages_speak_italian(client, anonymous_ok, member, mentor):
     assert "Membro anonimo" in text and "1 risposta" in text and "Senza risposta" in text
     text = client.get(reverse("topic-list", args=["pm"]), **headers).content.decode()
     assert "Discussioni in Project Managers" in text
+
+
+def test_similar_topics_are_suggested_while_typing(client, community, member, mentor):
+    question = make_question(member, community, title="Stima dei costi di un progetto")
+    actions.do_accept_answer(member, make_reply(mentor, question, body="Usa PERT"))
+    make_topic(member, community, title="Gita aziendale")
+    url = reverse("topic-similar", args=["pm"])
+    text = client.get(url, {"title": "Come fare la stima dei costi?"}, **HTMX).content.decode()
+    assert "<mark>Stima</mark>" in text and "Answered" in text and "Gita" not in text
+    assert "similar" not in client.get(url, {"title": "x"}).content.decode()
+
+
+def test_similar_topics_never_leak_private_ones(client, member, outsider):
+    club = CommunityFactory(slug="club", visibility=Visibility.PRIVATE)
+    MembershipFactory(community=club, user=member)
+    make_topic(member, club, title="Budget segreto del club")
+    client.force_login(outsider)
+    assert (
+        client.get(reverse("topic-similar", args=["club"]), {"title": "budget segreto"}).status_code
+        == 403
+    )
+
+
+def test_new_topic_form_asks_for_similar_topics(as_member, community):
+    text = as_member.get(reverse("topic-create", args=["pm"])).content.decode()
+    assert f'hx-get="{reverse("topic-similar", args=["pm"])}"' in text
