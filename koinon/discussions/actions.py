@@ -344,6 +344,41 @@ def do_remove_reaction(actor, post: Post, kind: str) -> None:
 
 
 @transaction.atomic
+def do_edit_topic(actor, topic: Topic, *, title=None, label=None, tags=None) -> Topic:
+    """New title, label or tags for a topic: its author or a moderator."""
+    access = access_for(actor, topic.community)
+    _require(access, "edit_topic", topic, _("You can only edit your own topics."))
+    changed = []
+    if title is not None and clean_title(title) != topic.title:
+        topic.title = clean_title(title)
+        changed.append("title")
+    if label is not None and label != topic.label:
+        _check_choice(label, Label, "label")
+        topic.label = label
+        changed.append("label")
+    if changed:
+        topic.save(update_fields=[*changed, "updated_at"])
+    if tags is not None:
+        names = parse_tags(tags)
+        if sorted(names) != sorted(t.name for t in topic.tags.all()):
+            _set_tags(topic, names)
+            changed.append("tags")
+    if changed:
+        log_activity(
+            _log_actor(actor, topic),
+            "topic.edited",
+            community=topic.community,
+            target=topic,
+            fields=changed,
+        )
+    if "title" in changed:
+        opening = topic.posts.filter(is_opening=True).first()
+        if opening is not None:
+            _index(opening)
+    return topic
+
+
+@transaction.atomic
 def do_set_topic_state(actor, topic: Topic, **flags) -> Topic:
     """Pin, close or archive a topic (and undo it): moderators only."""
     access = access_for(actor, topic.community)

@@ -70,6 +70,26 @@ class TopicForm(forms.Form):
             del self.fields["is_anonymous"]
 
 
+class TopicEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    label = forms.ChoiceField(label=_("Label"), choices=Label.choices, required=False)
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=300,
+        help_text=_("Up to %(max)s, separated by commas.") % {"max": MAX_TAGS},
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=None, required=False, empty_label=_("The whole community")
+    )
+
+    def __init__(self, *args, community, can_move=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = community.groups.all()
+        if not can_move or not community.groups.exists():
+            del self.fields["group"]
+
+
 class ReplyForm(forms.Form):
     body = body_field(_("Your reply"))
     is_anonymous = anonymous_field()

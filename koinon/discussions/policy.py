@@ -54,6 +54,12 @@ def can_accept(access: Access, topic: Topic) -> bool:
     return is_self(access, topic.author_id) or access.is_moderator
 
 
+def can_edit_topic(access: Access, topic: Topic) -> bool:
+    if topic.archived or not access.is_member:
+        return False
+    return is_self(access, topic.author_id) or access.is_moderator
+
+
 def can_react(access: Access, post: Post) -> bool:
     if not access.is_member or post.is_deleted or post.topic.archived:
         return False
@@ -70,6 +76,7 @@ RULES = {
     "reply": can_reply,
     "post_anonymously": can_post_anonymously,
     "edit_post": can_edit_post,
+    "edit_topic": can_edit_topic,
     "delete_post": can_delete_post,
     "accept": can_accept,
     "react": can_react,

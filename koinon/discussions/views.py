@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from koinon.communities.policy import get_community_for
 from koinon.discussions import actions, policy
-from koinon.discussions.forms import EditPostForm, ReplyForm, TopicFilterForm, TopicForm
+from koinon.discussions.forms import (
+    EditPostForm,
+    ReplyForm,
+    TopicEditForm,
+    TopicFilterForm,
+    TopicForm,
+)
 from koinon.discussions.models import (
     POST_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -222,6 +228,7 @@ def _topic_context(request, topic, access):
     page = paginate(request, _ordered_replies(topic), POSTS_PER_PAGE)
     posts = decorate_posts([opening, *page] if opening else list(page), topic, access)
     allow_anonymous = policy.can_post_anonymously(access)
+    quote = _quote(request, topic)
     return {
         "community": topic.community,
         "topic": topic,
@@ -232,8 +239,30 @@ def _topic_context(request, topic, access):
         "tags": list(topic.tags.all()),
         "can_reply": policy.can_reply(access, topic),
         "can_moderate": policy.can_moderate(access),
-        "reply_form": ReplyForm(allow_anonymous=allow_anonymous),
+        "reply_form": ReplyForm(allow_anonymous=allow_anonymous, initial={"body": quote}),
+        "can_edit_topic": policy.can_edit_topic(access, topic),
     }
+
+
+QUOTE_MAX_LENGTH = 2000
+
+
+def _quote(request, topic) -> str:
+    """The reply box's starting text when quoting a post of this topic (`?quote=<id>`)."""
+    post_id = request.GET.get("quote", "")
+    if not post_id.isdigit():
+        return ""
+    post = (
+        topic.posts.filter(pk=int(post_id), deleted_at__isnull=True)
+        .select_related("author__profile")
+        .first()
+    )
+    if post is None:
+        return ""
+    text = post.body[:QUOTE_MAX_LENGTH]
+    lines = [f"> {line}".rstrip() for line in text.splitlines()]
+    source = f"[{policy.author_label(post)}]({topic.get_absolute_url()}#post-{post.pk})"
+    return "\n".join([*lines, f"> — {source}", "", ""])
 
 
 def topic_detail(request, slug, topic_id):
@@ -280,6 +309,36 @@ def _render_new_reply(request, topic, access, post):
     return render(request, "discussions/partials/new_reply.html", context)
 
 
+@login_required
+def topic_edit(request, slug, topic_id):
+    """Title, label and tags (the author or a moderator); the group (moderators)."""
+    topic, access = policy.get_topic_for(request.user, slug, topic_id, "edit_topic")
+    initial = {
+        "title": topic.title,
+        "label": topic.label,
+        "tags": ", ".join(t.name for t in topic.tags.all()),
+        "group": topic.group,
+    }
+    can_move = policy.can_moderate(access)
+    form = TopicEditForm(
+        request.POST or None, initial=initial, community=topic.community, can_move=can_move
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        group = data.pop("group", topic.group)
+        try:
+            actions.do_edit_topic(request.user, topic, **data)
+            if can_move and "group" in form.fields and group != topic.group:
+                actions.do_move_topic(request.user, topic, group)
+        except ActionError as error:
+            _form_error(form, error)
+        else:
+            return redirect(topic)
+    context = {"topic": topic, "community": topic.community, "form": form}
+    status = 400 if form.errors else 200
+    return render(request, "discussions/topic_edit.html", context, status=status)
+
+
 @require_POST
 def topic_moderate(request, slug, topic_id):
     if not request.user.is_authenticated:
@@ -303,7 +362,8 @@ def _post_response(request, post, access):
     if not is_htmx(request):
         return redirect(post.get_absolute_url())
     (post,) = decorate_posts([post], post.topic, access)
-    return render(request, "discussions/partials/post.html", {"post": post, "topic": post.topic})
+    context = {"post": post, "topic": post.topic, "can_reply": policy.can_reply(access, post.topic)}
+    return render(request, "discussions/partials/post.html", context)
 
 
 @require_POST

@@ -265,3 +265,16 @@ def test_topic_language_follows_the_community(member):
 
     MembershipFactory(community=community, user=member)
     assert make_topic(member, community).language == "en"
+
+
+def test_anonymous_author_edits_the_topic_without_being_logged(open_community, member):
+    topic = make_question(member, open_community, is_anonymous=True, tags="a")
+    actions.do_edit_topic(member, topic, title="Clearer question", tags="a, b")
+    entry = ActivityEntry.objects.get(verb="topic.edited")
+    assert entry.actor is None and entry.data["fields"] == ["title", "tags"]
+
+
+def test_unchanged_topic_edit_logs_nothing(community, member):
+    topic = make_topic(member, community, title="Same", tags="x")
+    actions.do_edit_topic(member, topic, title="Same", label="", tags="x")
+    assert not ActivityEntry.objects.filter(verb="topic.edited").exists()

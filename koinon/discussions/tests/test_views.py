@@ -369,3 +369,67 @@ def test_similar_topics_never_leak_private_ones(client, member, outsider):
 def test_new_topic_form_asks_for_similar_topics(as_member, community):
     text = as_member.get(reverse("topic-create", args=["pm"])).content.decode()
     assert f'hx-get="{reverse("topic-similar", args=["pm"])}"' in text
+
+
+# --- Topic edit and quotes ------------------------------------------------------------
+
+
+def test_author_edits_title_label_and_tags(as_member, community, member):
+    from koinon.search.query import search
+
+    topic = make_topic(member, community, title="Old title", tags="one")
+    url = reverse("topic-edit", args=["pm", topic.pk])
+    assert as_member.get(url).status_code == 200
+    data = {"title": "Brand new heading", "label": "trend", "tags": "two, three"}
+    assert as_member.post(url, data).status_code == 302
+    topic.refresh_from_db()
+    assert topic.title == "Brand new heading" and topic.label == "trend"
+    assert sorted(topic.tags.values_list("name", flat=True)) == ["three", "two"]
+    assert search(member, "heading").total == 1 and search(member, "old").total == 0
+
+
+def test_other_members_cannot_edit_a_topic(client, community, member, mentor):
+    topic = make_topic(member, community)
+    client.force_login(mentor)
+    assert client.get(reverse("topic-edit", args=["pm", topic.pk])).status_code == 403
+
+
+def test_empty_title_on_edit_is_a_form_error(as_member, community, member):
+    topic = make_topic(member, community)
+    response = as_member.post(reverse("topic-edit", args=["pm", topic.pk]), {"title": " "})
+    assert response.status_code == 400
+
+
+def test_moderator_moves_a_topic_from_the_edit_page(client, community, member, moderator):
+    from koinon.communities.tests.factories import GroupFactory
+
+    group = GroupFactory(community=community)
+    topic = make_topic(member, community)
+    client.force_login(moderator)
+    url = reverse("topic-edit", args=["pm", topic.pk])
+    response = client.post(url, {"title": topic.title, "group": group.pk})
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert topic.group == group
+
+
+def test_author_cannot_move_a_topic(as_member, community, member):
+    from koinon.communities.tests.factories import GroupFactory
+
+    GroupFactory(community=community)
+    topic = make_topic(member, community)
+    text = as_member.get(reverse("topic-edit", args=["pm", topic.pk])).content.decode()
+    assert 'name="group"' not in text
+
+
+def test_quote_prefills_the_reply_without_naming_anonymous_authors(
+    as_member, anonymous_ok, member, mentor
+):
+    topic = make_question(mentor, anonymous_ok)
+    post = make_reply(member, topic, body="line one\nline two", is_anonymous=True)
+    text = as_member.get(topic.get_absolute_url(), {"quote": post.pk}).content.decode()
+    assert "&gt; line one\n&gt; line two\n&gt; — [Anonymous member]" in text
+    assert "Mia" not in text.split('id="reply-form"')[1]
+    actions.do_delete_post(member, post)
+    text = as_member.get(topic.get_absolute_url(), {"quote": post.pk}).content.decode()
+    assert "&gt; line one" not in text
