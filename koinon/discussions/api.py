@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from koinon.api.auth import optional_auth
 from koinon.api.schemas import ERRORS, Input, PageOut, paginate
 from koinon.communities.policy import get_community_for
-from koinon.discussions import actions, policy, views
+from koinon.discussions import actions, limits, policy, views
 from koinon.discussions.models import (
     MAX_TAGS,
     POST_MAX_LENGTH,
@@ -269,6 +269,8 @@ def create_topic(request, slug: str, payload: TopicIn):
     if payload.group:
         group = get_object_or_404(community.groups, slug=payload.group)
     fields = payload.model_dump(exclude={"group"})
+    if policy.can_create_topic(access):
+        limits.check(request.user, access, body=payload.body, starting_topic=True)
     topic = actions.do_create_topic(request.user, community, group=group, **fields)
     return Status(201, _topic_detail(topic, access))
 
@@ -306,6 +308,8 @@ def list_posts(
 )
 def create_post(request, topic_id: int, payload: PostIn):
     topic, access = policy.get_topic_by_id_for(request.user, topic_id)
+    if policy.can_reply(access, topic):
+        limits.check(request.user, access, body=payload.body, starting_topic=False)
     post = actions.do_reply(request.user, topic, **payload.model_dump())
     return Status(201, _post_out(post, access))
 

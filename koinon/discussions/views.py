@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koinon.communities.policy import get_community_for
-from koinon.discussions import actions, policy
+from koinon.discussions import actions, limits, policy
 from koinon.discussions.forms import (
     EditPostForm,
     ReplyForm,
@@ -118,16 +118,29 @@ def topic_create(request, slug):
         "similar_url": reverse("topic-similar", args=[community.slug]),
     }
     form = TopicForm(request.POST or None, **kwargs)
+    refusal = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            topic = actions.do_create_topic(request.user, community, **form.cleaned_data)
+            limits.check(request.user, access, body=data["body"], starting_topic=True)
+            topic = actions.do_create_topic(request.user, community, **data)
         except ActionError as error:
             _form_error(form, error)
+            refusal = error
         else:
             return redirect(topic)
     context = {"community": community, "form": form}
-    status = 400 if form.errors else 200
-    return render(request, "discussions/topic_form.html", context, status=status)
+    status = refusal.status if refusal else 400 if form.errors else 200
+    return _with_retry_after(
+        render(request, "discussions/topic_form.html", context, status=status), refusal
+    )
+
+
+def _with_retry_after(response, error):
+    """A 429 says when to try again."""
+    if isinstance(error, limits.TooSoon):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def similar_topics(request, slug):
@@ -276,13 +289,16 @@ def topic_reply(request, slug, topic_id):
         return _login_or_forbid(request)
     topic, access = policy.get_topic_for(request.user, slug, topic_id)
     form = ReplyForm(request.POST, allow_anonymous=policy.can_post_anonymously(access))
-    post, status = None, 400
+    post, status, refusal = None, 400, None
     if form.is_valid():
         try:
+            if policy.can_reply(access, topic):
+                body = form.cleaned_data["body"]
+                limits.check(request.user, access, body=body, starting_topic=False)
             post = actions.do_reply(request.user, topic, **form.cleaned_data)
         except ActionError as error:
             _form_error(form, error)
-            status = error.status
+            status, refusal = error.status, error
     if post and not is_htmx(request):
         return redirect(post.get_absolute_url())
     if post:
@@ -292,8 +308,9 @@ def topic_reply(request, slug, topic_id):
         response = render(request, "discussions/partials/reply_form.html", context, status=status)
         response["HX-Retarget"] = "#reply-form"
         response["HX-Reswap"] = "outerHTML"
-        return response
-    return render(request, "discussions/topic_detail.html", context, status=status)
+        return _with_retry_after(response, refusal)
+    response = render(request, "discussions/topic_detail.html", context, status=status)
+    return _with_retry_after(response, refusal)
 
 
 def _render_new_reply(request, topic, access, post):

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -204,6 +205,8 @@ def test_empty_reply_is_400(api, community, member):
 def test_anonymous_authors_are_absent_from_every_answer(api, community, member, moderator):
     community.allow_anonymous = True
     community.save()
+    member.date_joined -= timedelta(days=2)  # past the new-member limits
+    member.save()
     created = api(member)(
         "post",
         "/communities/pm/topics",
