@@ -163,3 +163,16 @@ def test_switching_language_changes_the_pages(client):
 def test_switching_language_refuses_a_foreign_next(client):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_missing_page_answers_404_in_our_layout_and_language(client):
+    response = client.get("/c/no-such-community/", HTTP_ACCEPT_LANGUAGE="it")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "Pagina non trovata" in body
+    assert 'id="main"' in body
+
+
+def test_a_bad_host_header_is_refused_with_400_not_500(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
