@@ -9,7 +9,7 @@ private one) and say `anonymous: true` instead. The post keeps its author.
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from koinon.discussions.models import (
     TAG_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Label,
+    Level,
     Post,
     PostRevision,
     Reaction,
@@ -30,6 +31,7 @@ from koinon.discussions.models import (
     Tag,
     Topic,
     TopicKind,
+    TopicState,
 )
 from koinon.lib.errors import ActionError, Conflict, Forbidden
 from koinon.lib.markdown import render_markdown
@@ -169,6 +171,7 @@ def do_create_topic(
         body_html=render_markdown(body),
         created_at=now,
     )
+    _follow_own(actor, topic, now)
     log_activity(
         _log_actor(actor, topic),
         "topic.created",
@@ -202,6 +205,7 @@ def do_reply(actor, topic: Topic, *, body: str, is_anonymous: bool = False) -> P
     )
     # An UPDATE with F() so two people replying at once both count.
     Topic.objects.filter(pk=topic.pk).update(reply_count=F("reply_count") + 1, last_activity_at=now)
+    _follow_own(actor, topic, now)
     log_activity(
         _log_actor(actor, post),
         "post.created",
@@ -432,3 +436,58 @@ def do_reveal_author(actor, post: Post):
         anonymous=post.is_anonymous,
     )
     return post.author
+
+
+# --- Subscriptions and reading state (personal; not in the activity log) ---------------
+
+
+@transaction.atomic
+def do_set_subscription(actor, topic: Topic, level: str) -> TopicState:
+    """Watch, follow normally or mute a topic one may read."""
+    _check_choice(level, Level, "level")
+    if not policy.can_read(access_for(actor, topic.community), topic):
+        raise Forbidden(_("You cannot follow this topic."))
+    state, _created = _state(actor, topic)
+    if state.level != level:
+        state.level = level
+        state.save(update_fields=["level"])
+    return state
+
+
+def _state(user, topic):
+    try:
+        with transaction.atomic():
+            return TopicState.objects.get_or_create(user=user, topic=topic)
+    except IntegrityError:  # created at the same moment by another request
+        return TopicState.objects.get(user=user, topic=topic), False
+
+
+def do_mark_read(user, topic: Topic, until) -> None:
+    """Remember that `user` has read `topic` up to `until` (never moving backwards)."""
+    if until is None or not user.is_authenticated:
+        return
+    moved = (
+        TopicState.objects.filter(user=user, topic=topic)
+        .filter(Q(last_read_at__isnull=True) | Q(last_read_at__lt=until))
+        .update(last_read_at=until)
+    )
+    if not moved and not TopicState.objects.filter(user=user, topic=topic).exists():
+        try:
+            with transaction.atomic():
+                TopicState.objects.create(user=user, topic=topic, last_read_at=until)
+        except IntegrityError:
+            do_mark_read(user, topic, until)
+
+
+def _follow_own(user, topic, now):
+    """Who writes in a topic watches it (unless they muted it) and has read it."""
+    state, created = _state(user, topic)
+    fields = []
+    if created:
+        state.level = Level.WATCH
+        fields.append("level")
+    if state.last_read_at is None or state.last_read_at < now:
+        state.last_read_at = now
+        fields.append("last_read_at")
+    if fields:
+        state.save(update_fields=fields)

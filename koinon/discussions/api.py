@@ -22,9 +22,11 @@ from koinon.discussions.models import (
     POST_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Label,
+    Level,
     ReactionKind,
     Topic,
     TopicKind,
+    TopicState,
 )
 
 router = Router(tags=["discussions"])
@@ -33,6 +35,7 @@ Kind = Literal[tuple(TopicKind.values)]
 LabelValue = Literal[tuple(Label.values)]
 Reaction = Literal[tuple(ReactionKind.values)]
 State = Literal["answered", "unanswered"]
+LevelValue = Literal[tuple(Level.values)]
 
 
 # --- Schemas ---------------------------------------------------------------------
@@ -323,6 +326,36 @@ def unaccept_answer(request, topic_id: int):
     topic, _access = policy.get_topic_by_id_for(request.user, topic_id)
     actions.do_unaccept_answer(request.user, topic)
     return Status(204, None)
+
+
+class SubscriptionIn(Input):
+    level: LevelValue
+
+
+class SubscriptionOut(Schema):
+    level: str
+    last_read_at: datetime | None
+
+
+@router.get(
+    "/topics/{int:topic_id}/subscription",
+    response={200: SubscriptionOut, **ERRORS},
+    summary="How I follow this topic and how far I have read",
+)
+def get_subscription(request, topic_id: int):
+    topic, _access = policy.get_topic_by_id_for(request.user, topic_id)
+    state = TopicState.objects.filter(user=request.user, topic=topic).first()
+    return state or {"level": Level.NORMAL, "last_read_at": None}
+
+
+@router.put(
+    "/topics/{int:topic_id}/subscription",
+    response={200: SubscriptionOut, **ERRORS},
+    summary="Watch, follow normally or mute this topic",
+)
+def set_subscription(request, topic_id: int, payload: SubscriptionIn):
+    topic, _access = policy.get_topic_by_id_for(request.user, topic_id)
+    return actions.do_set_subscription(request.user, topic, payload.level)
 
 
 # --- Posts -----------------------------------------------------------------------

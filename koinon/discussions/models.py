@@ -183,3 +183,32 @@ class Reaction(models.Model):
 
     def __str__(self):
         return f"{self.kind} by {self.user_id} on {self.post_id}"
+
+
+class Level(models.TextChoices):
+    WATCH = "watch", _("Watching")
+    NORMAL = "normal", _("Normal")
+    MUTE = "mute", _("Muted")
+
+
+class TopicState(models.Model):
+    """One person's relation to one topic: how closely they follow it, how far they read."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="states")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_states"
+    )
+    level = models.CharField(
+        _("notifications"), max_length=8, choices=Level.choices, default=Level.NORMAL
+    )
+    last_read_at = models.DateTimeField(_("read up to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("topic subscription")
+        verbose_name_plural = _("topic subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="topicstate_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} on topic {self.topic_id}: {self.level}"

@@ -9,6 +9,11 @@ urlpatterns = [
     path("c/<slug:slug>/t/<int:topic_id>/", views.topic_detail, name="topic-detail"),
     path("c/<slug:slug>/t/<int:topic_id>/reply/", views.topic_reply, name="topic-reply"),
     path("c/<slug:slug>/t/<int:topic_id>/edit/", views.topic_edit, name="topic-edit"),
+    path(
+        "c/<slug:slug>/t/<int:topic_id>/subscription/",
+        views.topic_subscription,
+        name="topic-subscription",
+    ),
     path("c/<slug:slug>/t/<int:topic_id>/moderate/", views.topic_moderate, name="topic-moderate"),
     path("posts/<int:post_id>/react/", views.post_react, name="post-react"),
     path("posts/<int:post_id>/accept/", views.post_accept, name="post-accept"),

@@ -2,13 +2,16 @@
 
 import difflib
 from collections import defaultdict
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,9 +27,11 @@ from koinon.discussions.forms import (
 from koinon.discussions.models import (
     POST_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    Level,
     Reaction,
     ReactionKind,
     Topic,
+    TopicState,
 )
 from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
@@ -87,6 +92,7 @@ def topic_list(request, slug):
     page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE)
     for topic in page:
         topic.author_name = policy.author_label(topic)
+    _mark_unread(request.user, access, list(page))
     context = {
         "community": community,
         "access": access,
@@ -96,6 +102,30 @@ def topic_list(request, slug):
         "query": _without_page(request),
     }
     return render(request, "discussions/topic_list.html", context)
+
+
+NEW_TOPIC_WINDOW = timedelta(days=14)
+
+
+def _mark_unread(user, access, topics):
+    """`new`: not opened yet (and recent); `unread`: replies since the last visit."""
+    if not user.is_authenticated:
+        return
+    states = {
+        s.topic_id: s
+        for s in TopicState.objects.filter(user=user, topic__in=[t.pk for t in topics])
+    }
+    joined = access.membership.joined_at if access.membership else user.date_joined
+    since = max(timezone.now() - NEW_TOPIC_WINDOW, joined)
+    for topic in topics:
+        state = states.get(topic.pk)
+        topic.level = state.level if state else Level.NORMAL
+        if state is None:
+            topic.mark = "new" if topic.created_at > since else None
+        elif state.level == Level.MUTE or state.last_read_at is None:
+            topic.mark = None
+        else:
+            topic.mark = "unread" if topic.last_activity_at > state.last_read_at else None
 
 
 def _without_page(request) -> str:
@@ -236,10 +266,12 @@ def _decorate(post, access, counts: dict, mine: set):
     ]
 
 
-def _topic_context(request, topic, access):
+def _topic_context(request, topic, access, state=None):
     opening = topic.posts.filter(is_opening=True).select_related("author__profile").first()
-    page = paginate(request, _ordered_replies(topic), POSTS_PER_PAGE)
+    replies = _ordered_replies(topic)
+    page = Paginator(replies, POSTS_PER_PAGE).get_page(_page_to_show(request, topic, state))
     posts = decorate_posts([opening, *page] if opening else list(page), topic, access)
+    _mark_new(posts, state)
     allow_anonymous = policy.can_post_anonymously(access)
     quote = _quote(request, topic)
     return {
@@ -254,7 +286,30 @@ def _topic_context(request, topic, access):
         "can_moderate": policy.can_moderate(access),
         "reply_form": ReplyForm(allow_anonymous=allow_anonymous, initial={"body": quote}),
         "can_edit_topic": policy.can_edit_topic(access, topic),
+        "state": state,
+        "levels": Level.choices,
+        "read_until": max((p.created_at for p in posts), default=None),
     }
+
+
+def _page_to_show(request, topic, state):
+    """The page asked for; else, in a discussion, the page of the first unread reply."""
+    if "page" in request.GET:
+        return request.GET["page"]
+    if state is None or state.last_read_at is None or topic.is_question:
+        return 1
+    read = topic.posts.filter(is_opening=False, created_at__lte=state.last_read_at).count()
+    return read // POSTS_PER_PAGE + 1
+
+
+def _mark_new(posts, state):
+    """Posts written by others since the reader's last visit; the first gets a divider."""
+    since = state.last_read_at if state else None
+    first = True
+    for post in posts:
+        post.is_new = bool(since) and post.created_at > since and not post.is_mine
+        post.first_new = post.is_new and first
+        first = first and not post.is_new
 
 
 QUOTE_MAX_LENGTH = 2000
@@ -280,7 +335,31 @@ def _quote(request, topic) -> str:
 
 def topic_detail(request, slug, topic_id):
     topic, access = policy.get_topic_for(request.user, slug, topic_id)
-    return render(request, "discussions/topic_detail.html", _topic_context(request, topic, access))
+    state = None
+    if request.user.is_authenticated:
+        state = TopicState.objects.filter(user=request.user, topic=topic).first()
+    context = _topic_context(request, topic, access, state)
+    response = render(request, "discussions/topic_detail.html", context)
+    actions.do_mark_read(request.user, topic, context["read_until"])
+    return response
+
+
+@require_POST
+def topic_subscription(request, slug, topic_id):
+    """Watch, follow normally or mute a topic."""
+    if not request.user.is_authenticated:
+        return _login_or_forbid(request)
+    topic, _access = policy.get_topic_for(request.user, slug, topic_id)
+    try:
+        state = actions.do_set_subscription(request.user, topic, request.POST.get("level", ""))
+    except ActionError as error:
+        return _error(request, error)
+    if not is_htmx(request):
+        return redirect(topic)
+    context = {"topic": topic, "community": topic.community, "state": state, "saved": True}
+    return render(
+        request, "discussions/partials/subscription.html", {**context, "levels": Level.choices}
+    )
 
 
 @require_POST

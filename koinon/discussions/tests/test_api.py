@@ -270,3 +270,13 @@ def test_the_openapi_schema_lists_the_endpoints(api):
         "/api/v1/search",
     ):
         assert path in paths
+
+
+def test_subscription_by_api(api, community, member, mentor):
+    topic = make_topic(mentor, community)
+    call = api(member)
+    assert call("get", f"/topics/{topic.pk}/subscription").json()["level"] == "normal"
+    response = call("put", f"/topics/{topic.pk}/subscription", {"level": "mute"})
+    assert response.status_code == 200 and response.json()["level"] == "mute"
+    assert call("put", f"/topics/{topic.pk}/subscription", {"level": "loud"}).status_code == 400
+    assert api()("get", f"/topics/{topic.pk}/subscription").status_code == 401
