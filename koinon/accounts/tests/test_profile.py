@@ -98,13 +98,34 @@ def test_anonymous_sees_public_profile_only(client, member, owner):
     assert client.get(_url(owner)).status_code == 404
 
 
+def _queries_for_profile(client, person, viewer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(viewer)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(_url(person)).status_code == 200
+    return len(captured)
+
+
 def test_profile_page_runs_bounded_queries(client, member, django_assert_max_num_queries):
+    """A viewer sharing 50 communities with a person of 30 skills: same queries as 1 and 1."""
+    viewer = UserFactory()
     _fill(member)
-    for n in range(30):
+    ProfileSkillFactory(user=member)
+    MembershipFactory(user=viewer, community=member.memberships.get().community)
+    small = _queries_for_profile(client, member, viewer)
+    for n in range(29):
         ProfileSkillFactory(user=member, level=1 + n % 5)
-        MembershipFactory(user=member)
-    with django_assert_max_num_queries(12):
+    for _n in range(49):
+        shared = CommunityFactory()
+        MembershipFactory(user=member, community=shared)
+        MembershipFactory(user=viewer, community=shared)
+    with django_assert_max_num_queries(
+        small, info="The profile page grew with the number of skills or shared communities"
+    ):
         client.get(_url(member))
+    assert small <= 12
 
 
 def test_update_profile_renders_bio_and_logs(member):
