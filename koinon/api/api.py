@@ -43,6 +43,11 @@ register_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", communities_router)
 api.add_router("/", "koinon.discussions.api.router")
+api.add_router("/", "koinon.library.api.router")
+api.add_router("/", "koinon.events.api.router")
+api.add_router("/", "koinon.mentoring.api.router")
+api.add_router("/", "koinon.network.api.router")
+api.add_router("/", "koinon.messaging.api.router")
 
 
 fallback = Router()

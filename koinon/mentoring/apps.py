@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MentoringConfig(AppConfig):
+    name = "koinon.mentoring"
+    label = "mentoring"
+    verbose_name = _("Mentoring")
