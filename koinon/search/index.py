@@ -49,22 +49,31 @@ def _update_vector(documents):
     )
 
 
-def rebuild(batch_size: int = 2000) -> int:
-    """Index every post again (after a bulk import, or to repair the index)."""
+def rebuild(batch_size: int = 5000) -> int:
+    """Index every post again (to repair the index)."""
     from koinon.discussions.models import Post
 
     Document.objects.all().delete()
-    count = 0
-    posts = Post.objects.filter(deleted_at__isnull=True).select_related("topic").order_by("pk")
-    batch = []
+    return index_posts(Post.objects.all(), batch_size)
+
+
+def index_posts(posts, batch_size: int = 5000) -> int:
+    """Index `posts` that are not indexed yet, in bulk (after an import or a seed)."""
+    posts = (
+        posts.filter(deleted_at__isnull=True, search_document__isnull=True)
+        .select_related("topic")
+        .order_by("pk")
+    )
+    count, batch, first = 0, [], None
     for post in posts.iterator(chunk_size=batch_size):
+        first = first or post.pk
         batch.append(_document_for(post))
         if len(batch) >= batch_size:
             count += _flush(batch)
             batch = []
     count += _flush(batch)
-    if connection.vendor == "postgresql":
-        _update_vector(Document.objects.all())
+    if count and connection.vendor == "postgresql":
+        _update_vector(Document.objects.filter(vector__isnull=True))
     return count
 
 

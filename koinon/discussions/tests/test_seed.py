@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import call_command
+
+from koinon.communities.models import Community
+from koinon.discussions.management.commands.seed import _check_html_matches_pipeline
+from koinon.discussions.models import Post, Topic
+from koinon.search.models import Document
+from koinon.search.query import search
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_writes_consistent_topics_posts_and_index(capsys):
+    call_command("seed", posts=600, batch=250)
+    assert Post.objects.count() == 600
+    assert Document.objects.count() == 600
+    for topic in Topic.objects.all()[:50]:
+        posts = list(topic.posts.order_by("created_at"))
+        assert posts[0].is_opening and topic.reply_count == len(posts) - 1
+        assert topic.last_activity_at == posts[-1].created_at
+        if topic.accepted_answer_id:
+            assert topic.accepted_answer.topic_id == topic.pk and topic.is_question
+    assert Community.objects.filter(slug__startswith="seed-").count() >= 3
+    assert "members log in with" in capsys.readouterr().out
+
+
+def test_seeded_content_is_searchable_and_new_rows_follow():
+    call_command("seed", posts=200)
+    topic = Topic.objects.filter(community__visibility="public").first()
+    member = topic.community.memberships.first().user
+    word = topic.title.split()[-1].strip("?")
+    assert search(member, word).total >= 1
+    from koinon.discussions.tests.factories import make_reply
+
+    assert make_reply(member, topic).pk > Post.objects.exclude(topic=topic).order_by("-pk")[0].pk
+
+
+def test_generated_html_is_what_the_pipeline_gives():
+    assert _check_html_matches_pipeline()
