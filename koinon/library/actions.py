@@ -1,0 +1,349 @@
+"""Every write on the library: practices and their versions, adoptions, lessons, resources.
+
+Each action checks the library policy, runs in one transaction and appends to the
+activity log. Entries about anonymous lessons carry no actor at all (as in discussions).
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from koinon.communities.models import Membership
+from koinon.communities.policy import access_for
+from koinon.core.activity import log_activity
+from koinon.discussions.actions import parse_tags
+from koinon.discussions.models import Tag
+from koinon.lib.errors import ActionError, Conflict, Forbidden
+from koinon.lib.markdown import render_markdown
+from koinon.library import policy
+from koinon.library.models import (
+    BODY_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Adoption,
+    Practice,
+    PracticeStatus,
+    PracticeVersion,
+)
+
+
+class EditConflict(Conflict):
+    """Someone saved the practice since the editor opened it; `current` is their version."""
+
+    def __init__(self, current: PracticeVersion):
+        super().__init__(
+            _(
+                "Someone else saved a new version (%(number)s) while you were editing. "
+                "Your text is kept below: compare it with theirs, then save again."
+            )
+            % {"number": current.number},
+            code="edit_conflict",
+        )
+        self.current = current
+
+
+def _require(access, action, obj, message):
+    if not policy.can(access, action, obj):
+        raise Forbidden(message)
+
+
+# --- Cleaning ------------------------------------------------------------------------
+
+
+def clean_text(value, field: str, max_length: int, *, required=True, one_line=False) -> str:
+    value = (value or "").replace("\r\n", "\n")
+    value = " ".join(value.split()) if one_line else value.strip()
+    if required and not value:
+        raise ActionError(_("This field is required."), field=field, code="required")
+    if len(value) > max_length:
+        raise ActionError(
+            _("This can be at most %(max)s characters long (it has %(n)s).")
+            % {"max": f"{max_length:,}", "n": f"{len(value):,}"},
+            field=field,
+            code="too_long",
+        )
+    return value
+
+
+def _clean_practice(title, summary, when_to_use, body, note) -> dict:
+    return {
+        "title": clean_text(title, "title", TITLE_MAX_LENGTH, one_line=True),
+        "summary": clean_text(summary, "summary", SUMMARY_MAX_LENGTH),
+        "when_to_use": clean_text(when_to_use, "when_to_use", TEXT_MAX_LENGTH, required=False),
+        "body": clean_text(body, "body", BODY_MAX_LENGTH),
+        "note": clean_text(note, "note", NOTE_MAX_LENGTH, required=False, one_line=True),
+    }
+
+
+def _check_choice(value, choices, field):
+    if value not in choices.values:
+        raise ActionError(_("Please choose a valid option."), field=field, code="invalid_choice")
+
+
+def set_tags(obj, raw):
+    names = parse_tags(raw)
+    existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    for name in names:
+        if name not in existing:
+            existing[name], _created = Tag.objects.get_or_create(name=name)
+    obj.tags.set([existing[name] for name in names])
+
+
+RESERVED_SLUGS = {"new"}
+
+
+def _unique_slug(community, title: str) -> str:
+    base = slugify(title)[:70].strip("-") or "practice"
+    slug, n = base, 2
+    while (
+        slug in RESERVED_SLUGS or Practice.objects.filter(community=community, slug=slug).exists()
+    ):
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _snapshot(practice, author, note="", restored_from=None) -> PracticeVersion:
+    return PracticeVersion.objects.create(
+        practice=practice,
+        number=practice.version,
+        title=practice.title,
+        summary=practice.summary,
+        when_to_use=practice.when_to_use,
+        body=practice.body,
+        author=author,
+        note=note,
+        restored_from=restored_from,
+        created_at=practice.updated_at,
+    )
+
+
+# --- Practices -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_practice(
+    actor, community, *, title, summary, body, when_to_use="", tags=(), note=""
+) -> Practice:
+    access = access_for(actor, community)
+    _require(access, "write", None, _("Only members can write practices."))
+    data = _clean_practice(title, summary, when_to_use, body, note)
+    note = data.pop("note")
+    practice = Practice.objects.create(
+        community=community,
+        slug=_unique_slug(community, data["title"]),
+        body_html=render_markdown(data["body"]),
+        created_by=actor,
+        **data,
+    )
+    set_tags(practice, tags)
+    practice.maintainers.add(actor)
+    _snapshot(practice, actor, note)
+    log_activity(
+        actor, "practice.created", community=community, target=practice, title=practice.title
+    )
+    return practice
+
+
+def _lock(practice) -> Practice:
+    return Practice.objects.select_for_update().select_related("community").get(pk=practice.pk)
+
+
+@transaction.atomic
+def do_edit_practice(
+    actor,
+    practice,
+    *,
+    base_version: int,
+    title,
+    summary,
+    body,
+    when_to_use="",
+    tags=None,
+    note="",
+) -> Practice:
+    """Save a new version; refused with `EditConflict` if `base_version` is not the latest."""
+    access = access_for(actor, practice.community)
+    _require(access, "write", practice, _("Only members can edit practices."))
+    data = _clean_practice(title, summary, when_to_use, body, note)
+    note = data.pop("note")
+    locked = _lock(practice)
+    if base_version != locked.version:
+        raise EditConflict(locked.versions.get(number=locked.version))
+    if tags is not None:
+        set_tags(locked, tags)
+    if all(getattr(locked, name) == value for name, value in data.items()):
+        if tags is not None:
+            _copy(locked, practice)
+            return practice
+        raise ActionError(_("Nothing changed: there is no new version to save."), code="unchanged")
+    _save_version(actor, locked, data, note)
+    log_activity(
+        actor,
+        "practice.revised",
+        community=locked.community,
+        target=locked,
+        version=locked.version,
+        note=note,
+    )
+    _copy(locked, practice)
+    return practice
+
+
+def _save_version(actor, locked, data, note, restored_from=None):
+    for name, value in data.items():
+        setattr(locked, name, value)
+    locked.body_html = render_markdown(locked.body)
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.save()
+    _snapshot(locked, actor, note, restored_from)
+
+
+def _copy(source, target):
+    for field in ("title", "summary", "when_to_use", "body", "body_html", "version", "updated_at"):
+        setattr(target, field, getattr(source, field))
+
+
+@transaction.atomic
+def do_restore_version(actor, practice, number: int, *, base_version: int | None = None):
+    """Make an old version's text the latest again, as a new version."""
+    access = access_for(actor, practice.community)
+    _require(access, "write", practice, _("Only members can edit practices."))
+    locked = _lock(practice)
+    if base_version is not None and base_version != locked.version:
+        raise EditConflict(locked.versions.get(number=locked.version))
+    old = locked.versions.filter(number=number).first()
+    if old is None:
+        raise ActionError(_("There is no such version."), code="not_found", status=404)
+    if number == locked.version:
+        raise ActionError(_("This is already the current version."), code="unchanged")
+    data = {
+        "title": old.title,
+        "summary": old.summary,
+        "when_to_use": old.when_to_use,
+        "body": old.body,
+    }
+    note = _("Restored version %(number)s") % {"number": number}
+    _save_version(actor, locked, data, note, restored_from=number)
+    log_activity(
+        actor,
+        "practice.restored",
+        community=locked.community,
+        target=locked,
+        version=locked.version,
+        restored_from=number,
+    )
+    _copy(locked, practice)
+    return practice
+
+
+@transaction.atomic
+def do_change_status(actor, practice, status: str) -> Practice:
+    access = access_for(actor, practice.community)
+    _require(
+        access,
+        "maintain",
+        practice,
+        _("Only the practice's maintainers or the moderators can change its status."),
+    )
+    _check_choice(status, PracticeStatus, "status")
+    locked = _lock(practice)
+    old = locked.status
+    if old == status:
+        raise ActionError(_("The practice already has this status."), code="unchanged")
+    locked.status = status
+    locked.save(update_fields=["status"])
+    practice.status = status
+    log_activity(
+        actor,
+        "practice.status_changed",
+        community=locked.community,
+        target=locked,
+        old=old,
+        new=status,
+    )
+    return practice
+
+
+@transaction.atomic
+def do_add_maintainer(actor, practice, email: str):
+    access = access_for(actor, practice.community)
+    _require(access, "maintain", practice, _("Only maintainers or moderators can do this."))
+    user = (
+        get_user_model().objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    )
+    if (
+        user is None
+        or not Membership.objects.filter(community=practice.community, user=user).exists()
+    ):
+        raise ActionError(
+            _("No member of this community has this e-mail address."),
+            field="email",
+            code="not_member",
+        )
+    practice.maintainers.add(user)
+    practice.__dict__.pop("_maintainer_ids", None)
+    log_activity(
+        actor,
+        "practice.maintainer_added",
+        community=practice.community,
+        target=practice,
+        user_id=user.pk,
+    )
+    return user
+
+
+@transaction.atomic
+def do_remove_maintainer(actor, practice, user):
+    access = access_for(actor, practice.community)
+    _require(access, "maintain", practice, _("Only maintainers or moderators can do this."))
+    if practice.maintainers.count() <= 1 and practice.maintainers.filter(pk=user.pk).exists():
+        raise ActionError(_("A practice keeps at least one maintainer."), code="last_maintainer")
+    practice.maintainers.remove(user)
+    practice.__dict__.pop("_maintainer_ids", None)
+    log_activity(
+        actor,
+        "practice.maintainer_removed",
+        community=practice.community,
+        target=practice,
+        user_id=user.pk,
+    )
+
+
+@transaction.atomic
+def do_adopt(actor, practice, note: str = "") -> Adoption:
+    """Say "I use this" (again: the note is updated)."""
+    access = access_for(actor, practice.community)
+    _require(access, "adopt", practice, _("Only members can adopt practices."))
+    note = clean_text(note, "note", NOTE_MAX_LENGTH, required=False, one_line=True)
+    adoption = Adoption.objects.filter(practice=practice, user=actor).first()
+    if adoption is not None:
+        adoption.note = note
+        adoption.save(update_fields=["note"])
+        return adoption
+    try:
+        with transaction.atomic():
+            adoption = Adoption.objects.create(practice=practice, user=actor, note=note)
+    except IntegrityError:
+        raise Conflict(_("You already use this practice."), code="already_adopted") from None
+    Practice.objects.filter(pk=practice.pk).update(adoption_count=F("adoption_count") + 1)
+    practice.adoption_count += 1
+    log_activity(actor, "practice.adopted", community=practice.community, target=practice)
+    return adoption
+
+
+@transaction.atomic
+def do_unadopt(actor, practice) -> None:
+    deleted, _rows = Adoption.objects.filter(practice=practice, user=actor).delete()
+    if not deleted:
+        raise ActionError(_("You had not adopted this practice."), code="not_adopted")
+    Practice.objects.filter(pk=practice.pk, adoption_count__gt=0).update(
+        adoption_count=F("adoption_count") - 1
+    )
+    practice.adoption_count = max(0, practice.adoption_count - 1)
+    log_activity(actor, "practice.unadopted", community=practice.community, target=practice)

@@ -1,0 +1,77 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from koinon.discussions.models import MAX_TAGS
+from koinon.library.models import (
+    BODY_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    PracticeStatus,
+)
+
+MARKDOWN_HELP = _("Markdown is allowed: **bold**, *italic*, lists, links, tables and quotes (>).")
+
+
+def text_field(label, max_length, *, rows=4, required=True, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        strip=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": max_length}),
+    )
+
+
+def tags_field():
+    return forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=300,
+        help_text=_("Up to %(max)s, separated by commas.") % {"max": MAX_TAGS},
+    )
+
+
+class PracticeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    summary = text_field(
+        _("Summary"), SUMMARY_MAX_LENGTH, rows=3, help_text=_("Two or three sentences.")
+    )
+    when_to_use = text_field(_("When to use it"), TEXT_MAX_LENGTH, required=False)
+    body = text_field(_("Text"), BODY_MAX_LENGTH, rows=14, help_text=MARKDOWN_HELP)
+    tags = tags_field()
+    note = forms.CharField(
+        label=_("What changed"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("A short note for the history (optional)."),
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class PracticeFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *PracticeStatus.choices], required=False
+    )
+    tag = forms.SlugField(label=_("Tag"), required=False, allow_unicode=True, max_length=40)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PracticeStatus.choices)
+
+
+class AdoptForm(forms.Form):
+    note = forms.CharField(
+        label=_("How you use it (optional)"), required=False, max_length=NOTE_MAX_LENGTH
+    )
+
+
+class MaintainerForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of a member"))
+
+
+class CompareForm(forms.Form):
+    a = forms.IntegerField(label=_("From version"), min_value=1)
+    b = forms.IntegerField(label=_("To version"), min_value=1)
