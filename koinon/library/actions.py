@@ -26,9 +26,13 @@ from koinon.library.models import (
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Adoption,
+    ChangeProposal,
+    Lesson,
+    Outcome,
     Practice,
     PracticeStatus,
     PracticeVersion,
+    ProposalStatus,
 )
 
 
@@ -347,3 +351,175 @@ def do_unadopt(actor, practice) -> None:
     )
     practice.adoption_count = max(0, practice.adoption_count - 1)
     log_activity(actor, "practice.unadopted", community=practice.community, target=practice)
+
+
+# --- Lessons learned -----------------------------------------------------------------
+
+
+def _log_actor(actor, item):
+    """Who an entry names: nobody when `actor` wrote `item` anonymously."""
+    if item.is_anonymous and actor.pk == item.author_id:
+        return None
+    return actor
+
+
+def _clean_lesson(title, context, tried, outcome, learned, recommend) -> dict:
+    _check_choice(outcome, Outcome, "outcome")
+    return {
+        "title": clean_text(title, "title", TITLE_MAX_LENGTH, one_line=True),
+        "context": clean_text(context, "context", TEXT_MAX_LENGTH),
+        "tried": clean_text(tried, "tried", TEXT_MAX_LENGTH),
+        "outcome": outcome,
+        "learned": clean_text(learned, "learned", TEXT_MAX_LENGTH),
+        "recommend": clean_text(recommend, "recommend", TEXT_MAX_LENGTH, required=False),
+    }
+
+
+def _own_practices(community, practices) -> list:
+    practices = list(practices or [])
+    if any(p.community_id != community.pk for p in practices):
+        raise ActionError(
+            _("A lesson can only be linked to practices of its community."),
+            field="practices",
+            code="invalid_choice",
+        )
+    return practices
+
+
+@transaction.atomic
+def do_create_lesson(
+    actor,
+    community,
+    *,
+    title,
+    context,
+    tried,
+    outcome,
+    learned,
+    recommend="",
+    is_anonymous=False,
+    practices=(),
+    proposal_practice=None,
+    proposal="",
+) -> Lesson:
+    """Log a lesson; optionally propose a change to one of the practices it affects."""
+    access = access_for(actor, community)
+    _require(access, "write", None, _("Only members can log lessons."))
+    if is_anonymous and not policy.can_post_anonymously(access):
+        raise Forbidden(_("This community does not allow anonymous posts."), field="is_anonymous")
+    data = _clean_lesson(title, context, tried, outcome, learned, recommend)
+    practices = _own_practices(community, practices)
+    proposal = clean_text(proposal, "proposal", TEXT_MAX_LENGTH, required=False)
+    if bool(proposal) != bool(proposal_practice):
+        raise ActionError(
+            _("To propose a change, choose the practice and describe the change."),
+            field="proposal" if proposal_practice else "proposal_practice",
+            code="incomplete",
+        )
+    if proposal_practice is not None:
+        (proposal_practice,) = _own_practices(community, [proposal_practice])
+        if proposal_practice not in practices:
+            practices.append(proposal_practice)
+    lesson = Lesson.objects.create(
+        community=community, author=actor, is_anonymous=bool(is_anonymous), **data
+    )
+    lesson.practices.set(practices)
+    log_activity(
+        _log_actor(actor, lesson),
+        "lesson.created",
+        community=community,
+        target=lesson,
+        outcome=lesson.outcome,
+        anonymous=lesson.is_anonymous,
+    )
+    if proposal_practice is not None:
+        _propose(actor, lesson, proposal_practice, proposal)
+    return lesson
+
+
+def _propose(actor, lesson, practice, text) -> ChangeProposal:
+    try:
+        with transaction.atomic():
+            proposal = ChangeProposal.objects.create(lesson=lesson, practice=practice, text=text)
+    except IntegrityError:
+        raise Conflict(
+            _("This lesson already proposes a change to this practice."), code="duplicate"
+        ) from None
+    log_activity(
+        _log_actor(actor, lesson),
+        "practice.change_proposed",
+        community=lesson.community,
+        target=practice,
+        lesson_id=lesson.pk,
+        proposal_id=proposal.pk,
+        anonymous=lesson.is_anonymous,
+    )
+    return proposal
+
+
+@transaction.atomic
+def do_propose_change(actor, lesson, practice, text: str) -> ChangeProposal:
+    access = access_for(actor, lesson.community)
+    _require(access, "edit_own", lesson, _("Only the lesson's author or a moderator can do this."))
+    text = clean_text(text, "proposal", TEXT_MAX_LENGTH)
+    (practice,) = _own_practices(lesson.community, [practice])
+    lesson.practices.add(practice)
+    return _propose(actor, lesson, practice, text)
+
+
+@transaction.atomic
+def do_edit_lesson(
+    actor, lesson, *, title, context, tried, outcome, learned, recommend="", practices=None
+) -> Lesson:
+    access = access_for(actor, lesson.community)
+    _require(access, "edit_own", lesson, _("Only the lesson's author or a moderator can edit it."))
+    data = _clean_lesson(title, context, tried, outcome, learned, recommend)
+    for name, value in data.items():
+        setattr(lesson, name, value)
+    lesson.updated_at = timezone.now()
+    lesson.save()
+    if practices is not None:
+        linked = _own_practices(lesson.community, practices)
+        proposed = Practice.objects.filter(proposals__lesson=lesson)
+        lesson.practices.set({*linked, *proposed})
+    log_activity(
+        _log_actor(actor, lesson),
+        "lesson.edited",
+        community=lesson.community,
+        target=lesson,
+        anonymous=lesson.is_anonymous,
+    )
+    return lesson
+
+
+@transaction.atomic
+def do_decide_proposal(actor, proposal, *, accept: bool, reason: str = "") -> ChangeProposal:
+    practice = proposal.practice
+    access = access_for(actor, practice.community)
+    _require(
+        access,
+        "maintain",
+        practice,
+        _("Only the practice's maintainers or the moderators can decide on proposals."),
+    )
+    reason = clean_text(reason, "reason", NOTE_MAX_LENGTH, required=False, one_line=True)
+    locked = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != ProposalStatus.OPEN:
+        raise Conflict(_("This proposal has already been decided."), code="already_decided")
+    locked.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.DECLINED
+    locked.reason = reason
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.save()
+    for field in ("status", "reason", "decided_by", "decided_at"):
+        setattr(proposal, field, getattr(locked, field))
+    log_activity(
+        actor,
+        "practice.proposal_accepted" if accept else "practice.proposal_declined",
+        community=practice.community,
+        target=practice,
+        proposal_id=proposal.pk,
+        lesson_id=proposal.lesson_id,
+        reason=reason,
+    )
+    return proposal

@@ -8,6 +8,7 @@ from koinon.library.models import (
     SUMMARY_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    Outcome,
     PracticeStatus,
 )
 
@@ -75,3 +76,61 @@ class MaintainerForm(forms.Form):
 class CompareForm(forms.Form):
     a = forms.IntegerField(label=_("From version"), min_value=1)
     b = forms.IntegerField(label=_("To version"), min_value=1)
+
+
+class LessonForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    context = text_field(_("Context"), TEXT_MAX_LENGTH, help_text=_("Where and when, and why."))
+    tried = text_field(_("What we tried"), TEXT_MAX_LENGTH)
+    outcome = forms.ChoiceField(
+        label=_("What happened"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    learned = text_field(_("What we learned"), TEXT_MAX_LENGTH)
+    recommend = text_field(_("What we recommend"), TEXT_MAX_LENGTH, required=False)
+    practices = forms.ModelMultipleChoiceField(
+        label=_("Practices it affects"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    proposal_practice = forms.ModelChoiceField(
+        label=_("Propose a change to the practice"),
+        queryset=None,
+        required=False,
+        empty_label=_("No change proposed"),
+    )
+    proposal = text_field(
+        _("The change you propose"),
+        TEXT_MAX_LENGTH,
+        required=False,
+        help_text=_("The practice's maintainers will see it on the practice's page."),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Post anonymously"),
+        required=False,
+        help_text=_("Members will see “Anonymous member” instead of your name."),
+    )
+
+    def __init__(self, *args, community, allow_anonymous=False, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        practices = community.practices.order_by("title")
+        self.fields["practices"].queryset = practices
+        self.fields["proposal_practice"].queryset = practices
+        if editing:
+            for name in ("proposal_practice", "proposal", "is_anonymous"):
+                del self.fields[name]
+        elif not allow_anonymous:
+            del self.fields["is_anonymous"]
+
+
+class LessonFilterForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("What happened"), choices=[("", _("All")), *Outcome.choices], required=False
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=NOTE_MAX_LENGTH)

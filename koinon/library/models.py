@@ -123,3 +123,93 @@ class Adoption(models.Model):
 
     def __str__(self):
         return f"{self.user_id} uses {self.practice_id}"
+
+
+class Outcome(models.TextChoices):
+    WORKED = "worked", _("It worked")
+    PARTLY = "partly", _("It partly worked")
+    FAILED = "failed", _("It failed")
+
+
+class Lesson(models.Model):
+    """One entry in the community's log of experiments and errors.
+
+    Anonymous lessons keep their author (so they can edit) but never show it.
+    """
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="lessons"
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    context = models.TextField(_("context"), max_length=TEXT_MAX_LENGTH)
+    tried = models.TextField(_("what we tried"), max_length=TEXT_MAX_LENGTH)
+    outcome = models.CharField(
+        _("what happened"), max_length=8, choices=Outcome.choices, db_index=True
+    )
+    learned = models.TextField(_("what we learned"), max_length=TEXT_MAX_LENGTH)
+    recommend = models.TextField(_("what we recommend"), max_length=TEXT_MAX_LENGTH, blank=True)
+    practices = models.ManyToManyField(
+        Practice, blank=True, related_name="lessons", verbose_name=_("practices it affects")
+    )
+    is_anonymous = models.BooleanField(_("posted anonymously"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="lessons"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lesson learned")
+        verbose_name_plural = _("lessons learned")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["community", "outcome", "-created_at"], name="lesson_list_idx")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("lesson-detail", args=[self.community.slug, self.pk])
+
+    @property
+    def went_wrong(self) -> bool:
+        return self.outcome in (Outcome.FAILED, Outcome.PARTLY)
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class ChangeProposal(models.Model):
+    """A change to a practice that a lesson suggests; its maintainers accept or decline it."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="proposals")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="proposals")
+    text = models.TextField(_("proposed change"), max_length=TEXT_MAX_LENGTH)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ProposalStatus.choices,
+        default=ProposalStatus.OPEN,
+        db_index=True,
+    )
+    reason = models.CharField(_("reason"), max_length=NOTE_MAX_LENGTH, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("change proposal")
+        verbose_name_plural = _("change proposals")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "practice"], name="proposal_once"),
+        ]
+
+    def __str__(self):
+        return f"Lesson {self.lesson_id} → practice {self.practice_id} ({self.status})"

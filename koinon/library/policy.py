@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from koinon.communities.policy import Access, access_for, content_communities_for
-from koinon.library.models import Practice
+from koinon.library.models import ChangeProposal, Lesson, Practice
 
 ANONYMOUS_LABEL = _("Anonymous member")
 FORMER_MEMBER_LABEL = _("Former member")
@@ -106,6 +106,38 @@ def get_practice_by_id_for(user, practice_id: int, action: str = "read"):
     if practice is None:
         raise Http404
     return practice, authorise(user, practice.community, action, practice)
+
+
+def get_lesson_for(user, slug: str, lesson_id: int, action: str = "read"):
+    lesson = (
+        Lesson.objects.select_related("community", "author__profile")
+        .filter(community__slug=slug, pk=lesson_id)
+        .first()
+    )
+    if lesson is None:
+        raise Http404
+    return lesson, authorise(user, lesson.community, action, lesson)
+
+
+def get_lesson_by_id_for(user, lesson_id: int, action: str = "read"):
+    lesson = (
+        Lesson.objects.select_related("community", "author__profile").filter(pk=lesson_id).first()
+    )
+    if lesson is None:
+        raise Http404
+    return lesson, authorise(user, lesson.community, action, lesson)
+
+
+def get_proposal_for(user, proposal_id: int, action: str = "read"):
+    proposal = (
+        ChangeProposal.objects.select_related("practice__community", "lesson")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    practice = proposal.practice
+    return proposal, authorise(user, practice.community, action, practice)
 
 
 def person_label(user) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from koinon.library import views
+from koinon.library import lesson_views, views
 
 P = "c/<slug:slug>/practices/<slug:practice_slug>/"
 
@@ -15,4 +15,20 @@ urlpatterns = [
     path(P + "status/", views.practice_status, name="practice-status"),
     path(P + "maintainers/", views.practice_maintainers, name="practice-maintainers"),
     path(P + "adopt/", views.practice_adopt, name="practice-adopt"),
+    path("c/<slug:slug>/lessons/", lesson_views.lesson_list, name="lesson-list"),
+    path("c/<slug:slug>/lessons/errors/", lesson_views.lesson_errors, name="lesson-errors"),
+    path("c/<slug:slug>/lessons/new/", lesson_views.lesson_create, name="lesson-create"),
+    path(
+        "c/<slug:slug>/lessons/<int:lesson_id>/", lesson_views.lesson_detail, name="lesson-detail"
+    ),
+    path(
+        "c/<slug:slug>/lessons/<int:lesson_id>/edit/",
+        lesson_views.lesson_edit,
+        name="lesson-edit",
+    ),
+    path(
+        "library/proposals/<int:proposal_id>/decide/",
+        lesson_views.proposal_decide,
+        name="proposal-decide",
+    ),
 ]

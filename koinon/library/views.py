@@ -18,12 +18,13 @@ from koinon.library.diff import compare
 from koinon.library.forms import (
     AdoptForm,
     CompareForm,
+    DecisionForm,
     MaintainerForm,
     PracticeFilterForm,
     PracticeForm,
     StatusForm,
 )
-from koinon.library.models import Adoption, Practice, PracticeStatus
+from koinon.library.models import Adoption, Practice, PracticeStatus, ProposalStatus
 
 PER_PAGE = 30
 ADOPTERS_SHOWN = 50
@@ -137,7 +138,20 @@ def practice_timeline(practice, limit=TIMELINE_LENGTH) -> list[dict]:
 
 
 def _lesson_events(practice, limit) -> list[dict]:
-    return []
+    """Lessons linked to the practice, and the changes they proposed that were accepted."""
+    events = [
+        {"kind": "lesson", "at": lesson.created_at, "lesson": lesson}
+        for lesson in practice.lessons.select_related("community").order_by("-created_at", "-id")[
+            :limit
+        ]
+    ]
+    accepted = (
+        practice.proposals.filter(status=ProposalStatus.ACCEPTED)
+        .select_related("lesson__community")
+        .order_by("-decided_at")[:limit]
+    )
+    events.extend({"kind": "proposal", "at": p.decided_at, "lesson": p.lesson} for p in accepted)
+    return events
 
 
 def _adoption_context(practice, access) -> dict:
@@ -162,6 +176,17 @@ def _adoption_context(practice, access) -> dict:
     }
 
 
+def _open_proposals(practice) -> list:
+    proposals = list(
+        practice.proposals.filter(status=ProposalStatus.OPEN).select_related(
+            "lesson__author__profile", "lesson__community"
+        )[:50]
+    )
+    for proposal in proposals:
+        proposal.author_name = policy.author_label(proposal.lesson)
+    return proposals
+
+
 def _practice_context(request, practice, access) -> dict:
     can_maintain = policy.can_maintain(access, practice)
     return {
@@ -175,6 +200,9 @@ def _practice_context(request, practice, access) -> dict:
         "status_form": StatusForm(initial={"status": practice.status}) if can_maintain else None,
         "maintainer_form": MaintainerForm() if can_maintain else None,
         "timeline": practice_timeline(practice),
+        "proposals": _open_proposals(practice),
+        "decision_form": DecisionForm() if can_maintain else None,
+        "can_post_lesson": policy.can_write(access),
         **_adoption_context(practice, access),
     }
 

@@ -19,3 +19,11 @@ def revise(author, practice, **changes):
     }
     data.update(changes)
     return actions.do_edit_practice(author, practice, **data)
+
+
+def make_lesson(author, community, *, title="Async stand-ups in chat", **kwargs):
+    kwargs.setdefault("context", "A team spread over three time zones.")
+    kwargs.setdefault("tried", "Written stand-ups in the chat instead of a call.")
+    kwargs.setdefault("outcome", "failed")
+    kwargs.setdefault("learned", "Nobody read the others' updates.")
+    return actions.do_create_lesson(author, community, title=title, **kwargs)

@@ -5,7 +5,7 @@ from koinon.communities.models import Visibility
 from koinon.core.models import ActivityEntry
 from koinon.library import actions
 from koinon.library.models import Adoption, Practice
-from koinon.library.tests.factories import make_practice, revise
+from koinon.library.tests.factories import make_lesson, make_practice, revise
 
 pytestmark = pytest.mark.django_db
 
@@ -239,6 +239,11 @@ def test_detail_queries_are_bounded(client, community, member, django_assert_max
     for n in range(20):
         revise(member, practice, body=f"text {n}")
         actions.do_adopt(MembershipFactory(community=community).user, practice, "yes")
+        lesson = make_lesson(member, community, title=f"Lesson {n}", practices=[practice])
+        actions.do_propose_change(member, lesson, practice, f"Change {n}")
+        if n % 2:
+            proposal = lesson.proposals.get()
+            actions.do_decide_proposal(member, proposal, accept=True)
     client.force_login(member)
     client.get(reverse("home"))
     with django_assert_max_num_queries(20):
