@@ -19,6 +19,8 @@ from koinon.discussions.models import Tag
 from koinon.lib.errors import ActionError, Conflict, Forbidden
 from koinon.lib.markdown import render_markdown
 from koinon.library import policy
+from koinon.library.files import check_upload
+from koinon.library.identifiers import clean_doi, clean_isbn
 from koinon.library.models import (
     BODY_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -33,6 +35,11 @@ from koinon.library.models import (
     PracticeStatus,
     PracticeVersion,
     ProposalStatus,
+    ReadingList,
+    ReadingListItem,
+    Resource,
+    ResourceKind,
+    ResourceReview,
 )
 
 
@@ -523,3 +530,187 @@ def do_decide_proposal(actor, proposal, *, accept: bool, reason: str = "") -> Ch
         reason=reason,
     )
     return proposal
+
+
+# --- Resources -------------------------------------------------------------------------
+
+RESOURCE_FIELDS = (
+    "kind",
+    "title",
+    "authors",
+    "year",
+    "publisher",
+    "url",
+    "doi",
+    "isbn",
+    "licence",
+    "language",
+    "description",
+)
+
+
+def _clean_url(value) -> str:
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ActionError(
+            _("Enter a web address starting with http:// or https://."), field="url", code="invalid"
+        ) from None
+    if len(value) > 1000:
+        raise ActionError(_("This web address is too long."), field="url", code="too_long")
+    return value
+
+
+def _clean_year(value):
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = -1
+    if not 1000 <= year <= timezone.now().year + 1:
+        raise ActionError(
+            _("Enter a year between 1000 and next year."), field="year", code="invalid"
+        )
+    return year
+
+
+def _clean_resource(data: dict) -> dict:
+    _check_choice(data.get("kind"), ResourceKind, "kind")
+    authors = "; ".join(
+        " ".join(a.split()) for a in (data.get("authors") or "").split(";") if a.strip()
+    )
+    return {
+        "kind": data["kind"],
+        "title": clean_text(data.get("title"), "title", 300, one_line=True),
+        "authors": clean_text(authors, "authors", 1000, required=False),
+        "year": _clean_year(data.get("year")),
+        "publisher": clean_text(
+            data.get("publisher"), "publisher", 300, required=False, one_line=True
+        ),
+        "url": _clean_url(data.get("url")),
+        "doi": clean_doi(data.get("doi")),
+        "isbn": clean_isbn(data.get("isbn")),
+        "licence": clean_text(data.get("licence"), "licence", 200, required=False, one_line=True),
+        "language": clean_text(data.get("language"), "language", 40, required=False, one_line=True),
+        "description": clean_text(
+            data.get("description"), "description", TEXT_MAX_LENGTH, required=False
+        ),
+    }
+
+
+def _attach_file(resource, upload):
+    checked = check_upload(upload)
+    if resource.file:
+        resource.file.delete(save=False)
+    resource.file.save(checked.name, upload, save=False)
+    resource.file_name = checked.name
+    resource.file_type = checked.mime
+    resource.file_size = checked.size
+
+
+def _require_content(data, upload, resource=None):
+    has_file = upload is not None or (resource is not None and resource.file)
+    if data["kind"] == ResourceKind.FILE and not has_file:
+        raise ActionError(_("Please choose the file to upload."), field="file", code="required")
+    if data["kind"] == ResourceKind.LINK and not data["url"]:
+        raise ActionError(_("Please give the web address."), field="url", code="required")
+
+
+@transaction.atomic
+def do_add_resource(actor, community, *, file=None, **fields) -> Resource:
+    access = access_for(actor, community)
+    _require(access, "write", None, _("Only members can add resources."))
+    data = _clean_resource(fields)
+    _require_content(data, file)
+    resource = Resource(community=community, added_by=actor, **data)
+    if file is not None:
+        _attach_file(resource, file)
+    resource.save()
+    log_activity(actor, "resource.added", community=community, target=resource, kind=resource.kind)
+    return resource
+
+
+@transaction.atomic
+def do_edit_resource(actor, resource, *, file=None, remove_file=False, **fields) -> Resource:
+    access = access_for(actor, resource.community)
+    _require(access, "edit_own", resource, _("Only whoever added it or a moderator can edit it."))
+    data = _clean_resource(fields)
+    if remove_file and file is None and resource.file:
+        resource.file.delete(save=False)
+        resource.file_name, resource.file_type, resource.file_size = "", "", None
+    _require_content(data, file, resource)
+    for name, value in data.items():
+        setattr(resource, name, value)
+    if file is not None:
+        _attach_file(resource, file)
+    resource.updated_at = timezone.now()
+    resource.save()
+    log_activity(actor, "resource.edited", community=resource.community, target=resource)
+    return resource
+
+
+@transaction.atomic
+def do_review_resource(actor, resource, *, useful_for, comment="") -> ResourceReview:
+    """Say what a resource is useful for (again: the review is updated)."""
+    access = access_for(actor, resource.community)
+    _require(access, "write", resource, _("Only members can review resources."))
+    useful_for = clean_text(useful_for, "useful_for", 200, one_line=True)
+    comment = clean_text(comment, "comment", 2000, required=False)
+    review, created = ResourceReview.objects.update_or_create(
+        resource=resource, author=actor, defaults={"useful_for": useful_for, "comment": comment}
+    )
+    if created:
+        log_activity(actor, "resource.reviewed", community=resource.community, target=resource)
+    return review
+
+
+@transaction.atomic
+def do_create_reading_list(actor, community, *, title, description="") -> ReadingList:
+    access = access_for(actor, community)
+    _require(access, "write", None, _("Only members can make reading lists."))
+    reading_list = ReadingList.objects.create(
+        community=community,
+        created_by=actor,
+        title=clean_text(title, "title", TITLE_MAX_LENGTH, one_line=True),
+        description=clean_text(description, "description", TEXT_MAX_LENGTH, required=False),
+    )
+    log_activity(actor, "reading_list.created", community=community, target=reading_list)
+    return reading_list
+
+
+def _require_list_editor(actor, reading_list):
+    access = access_for(actor, reading_list.community)
+    allowed = access.is_member and (
+        access.is_moderator or policy.is_self(access, reading_list.created_by_id)
+    )
+    if not allowed:
+        raise Forbidden(_("Only whoever made the reading list or a moderator can change it."))
+
+
+@transaction.atomic
+def do_add_to_reading_list(actor, reading_list, resource, note="") -> ReadingListItem:
+    _require_list_editor(actor, reading_list)
+    if resource.community_id != reading_list.community_id:
+        raise ActionError(_("This resource belongs to another community."), code="invalid")
+    note = clean_text(note, "note", NOTE_MAX_LENGTH, required=False, one_line=True)
+    try:
+        with transaction.atomic():
+            item = ReadingListItem.objects.create(
+                reading_list=reading_list, resource=resource, note=note
+            )
+    except IntegrityError:
+        raise Conflict(_("This resource is already in the list."), code="duplicate") from None
+    return item
+
+
+@transaction.atomic
+def do_remove_from_reading_list(actor, reading_list, resource) -> None:
+    _require_list_editor(actor, reading_list)
+    ReadingListItem.objects.filter(reading_list=reading_list, resource=resource).delete()

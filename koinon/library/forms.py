@@ -10,6 +10,7 @@ from koinon.library.models import (
     TITLE_MAX_LENGTH,
     Outcome,
     PracticeStatus,
+    ResourceKind,
 )
 
 MARKDOWN_HELP = _("Markdown is allowed: **bold**, *italic*, lists, links, tables and quotes (>).")
@@ -134,3 +135,69 @@ class DecisionForm(forms.Form):
         label=_("Decision"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=NOTE_MAX_LENGTH)
+
+
+class ResourceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    authors = forms.CharField(
+        label=_("Authors"),
+        required=False,
+        max_length=1000,
+        help_text=_("Separated by semicolons, e.g. “Rossi, Maria; Bianchi, Luca”."),
+    )
+    year = forms.IntegerField(label=_("Year"), required=False)
+    publisher = forms.CharField(label=_("Publisher"), required=False, max_length=300)
+    url = forms.CharField(label=_("Web address"), required=False, max_length=1000)
+    doi = forms.CharField(
+        label=_("DOI"), required=False, max_length=200, help_text=_("For example 10.1000/xyz123.")
+    )
+    isbn = forms.CharField(label=_("ISBN"), required=False, max_length=30)
+    licence = forms.CharField(label=_("Licence"), required=False, max_length=200)
+    language = forms.CharField(label=_("Language"), required=False, max_length=40)
+    description = text_field(_("Description"), TEXT_MAX_LENGTH, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_(
+            "PDF, images, text or CSV, or office documents; at most %(max)s MB. "
+            "Only those who can see this community can download it."
+        ),
+    )
+    remove_file = forms.BooleanField(label=_("Remove the current file"), required=False)
+
+    def __init__(self, *args, max_mb=25, has_file=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {"max": max_mb}
+        if not has_file:
+            del self.fields["remove_file"]
+
+
+class ResourceFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All")), *ResourceKind.choices], required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    useful_for = forms.CharField(label=_("Useful for…"), max_length=200)
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReadingListForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    description = text_field(_("Description"), TEXT_MAX_LENGTH, required=False)
+
+
+class AddToListForm(forms.Form):
+    reading_list = forms.ModelChoiceField(label=_("Reading list"), queryset=None)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX_LENGTH)
+
+    def __init__(self, *args, lists, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reading_list"].queryset = lists

@@ -1,6 +1,10 @@
 """The knowledge library: versioned practices, lessons learned and shared resources."""
 
+import os
+import secrets
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -213,3 +217,164 @@ class ChangeProposal(models.Model):
 
     def __str__(self):
         return f"Lesson {self.lesson_id} → practice {self.practice_id} ({self.status})"
+
+
+# --- Resources ------------------------------------------------------------------------
+
+
+class ProtectedStorage(FileSystemStorage):
+    """Uploaded library files: outside MEDIA_ROOT, never served by the web server.
+
+    They are read only by the download view, after the policy has been asked.
+    The location is read from the settings on each use (tests point it elsewhere).
+    """
+
+    @property
+    def base_location(self):
+        root = getattr(settings, "LIBRARY_PROTECTED_ROOT", None)
+        return str(root or settings.VAR_DIR / "protected")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Protected files have no public address; use the download view.")
+
+
+_protected = ProtectedStorage()
+
+
+def protected_storage():
+    return _protected
+
+
+def resource_file_path(resource, filename):
+    extension = os.path.splitext(filename)[1].lower()[:8]
+    return f"library/{secrets.token_urlsafe(24)}{extension}"
+
+
+class ResourceKind(models.TextChoices):
+    PUBLICATION = "publication", _("Publication")
+    STUDY = "study", _("Industry study")
+    DATASET = "dataset", _("Data set")
+    TOOL = "tool", _("Tool")
+    TEMPLATE = "template", _("Template")
+    LINK = "link", _("Link")
+    FILE = "file", _("File")
+
+
+class Resource(models.Model):
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="resources"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ResourceKind.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    authors = models.CharField(
+        _("authors"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Separated by semicolons, e.g. “Rossi, Maria; Bianchi, Luca”."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    url = models.URLField(_("web address"), max_length=1000, blank=True)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=13, blank=True)
+    licence = models.CharField(_("licence"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=40, blank=True)
+    description = models.TextField(_("description"), max_length=TEXT_MAX_LENGTH, blank=True)
+    file = models.FileField(
+        _("file"), storage=protected_storage, upload_to=resource_file_path, blank=True
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_type = models.CharField(_("file type"), max_length=120, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["community", "kind"], name="resource_kind_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resource-detail", args=[self.community.slug, self.pk])
+
+    @property
+    def author_list(self) -> list[str]:
+        return [a.strip() for a in self.authors.split(";") if a.strip()]
+
+
+class ResourceReview(models.Model):
+    """ "Useful for…": what a member found a resource good for."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resource_reviews"
+    )
+    useful_for = models.CharField(_("useful for…"), max_length=200)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "author"], name="review_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.author_id} on {self.resource_id}"
+
+
+class ReadingList(models.Model):
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="reading_lists"
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    description = models.TextField(_("description"), max_length=TEXT_MAX_LENGTH, blank=True)
+    resources = models.ManyToManyField(
+        Resource, through="ReadingListItem", related_name="reading_lists"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reading list")
+        verbose_name_plural = _("reading lists")
+        ordering = ["title", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reading-list-detail", args=[self.community.slug, self.pk])
+
+
+class ReadingListItem(models.Model):
+    reading_list = models.ForeignKey(ReadingList, on_delete=models.CASCADE, related_name="items")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reading list entry")
+        verbose_name_plural = _("reading list entries")
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reading_list", "resource"], name="reading_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.resource_id} in {self.reading_list_id}"

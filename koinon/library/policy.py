@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from koinon.communities.policy import Access, access_for, content_communities_for
-from koinon.library.models import ChangeProposal, Lesson, Practice
+from koinon.library.models import ChangeProposal, Lesson, Practice, ReadingList, Resource
 
 ANONYMOUS_LABEL = _("Anonymous member")
 FORMER_MEMBER_LABEL = _("Former member")
@@ -138,6 +138,39 @@ def get_proposal_for(user, proposal_id: int, action: str = "read"):
         raise Http404
     practice = proposal.practice
     return proposal, authorise(user, practice.community, action, practice)
+
+
+def get_resource_for(user, slug: str, resource_id: int, action: str = "read"):
+    resource = (
+        Resource.objects.select_related("community", "added_by__profile")
+        .filter(community__slug=slug, pk=resource_id)
+        .first()
+    )
+    if resource is None:
+        raise Http404
+    return resource, authorise(user, resource.community, action, resource)
+
+
+def get_resource_by_id_for(user, resource_id: int, action: str = "read"):
+    resource = Resource.objects.select_related("community").filter(pk=resource_id).first()
+    if resource is None:
+        raise Http404
+    return resource, authorise(user, resource.community, action, resource)
+
+
+def get_reading_list_for(user, slug: str, list_id: int):
+    reading_list = (
+        ReadingList.objects.select_related("community", "created_by__profile")
+        .filter(community__slug=slug, pk=list_id)
+        .first()
+    )
+    if reading_list is None:
+        raise Http404
+    return reading_list, authorise(user, reading_list.community)
+
+
+def can_edit_list(access: Access, reading_list) -> bool:
+    return access.is_member and (access.is_moderator or is_self(access, reading_list.created_by_id))
 
 
 def person_label(user) -> str:

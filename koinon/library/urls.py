@@ -1,6 +1,9 @@
 from django.urls import path
 
-from koinon.library import lesson_views, views
+from koinon.library import lesson_views, resource_views, views
+
+R = "c/<slug:slug>/resources/<int:resource_id>/"
+L = "c/<slug:slug>/reading-lists/<int:list_id>/"
 
 P = "c/<slug:slug>/practices/<slug:practice_slug>/"
 
@@ -31,4 +34,24 @@ urlpatterns = [
         lesson_views.proposal_decide,
         name="proposal-decide",
     ),
+    path("c/<slug:slug>/resources/", resource_views.resource_list, name="resource-list"),
+    path("c/<slug:slug>/resources/new/", resource_views.resource_create, name="resource-create"),
+    path(R, resource_views.resource_detail, name="resource-detail"),
+    path(R + "edit/", resource_views.resource_edit, name="resource-edit"),
+    path(R + "file/", resource_views.resource_file, name="resource-file"),
+    path(R + "cite.<str:fmt>", resource_views.resource_citation, name="resource-citation"),
+    path(R + "review/", resource_views.resource_review, name="resource-review"),
+    path(R + "add-to-list/", resource_views.resource_add_to_list, name="resource-add-to-list"),
+    path(
+        "c/<slug:slug>/reading-lists/new/",
+        resource_views.reading_list_create,
+        name="reading-list-create",
+    ),
+    path(L, resource_views.reading_list_detail, name="reading-list-detail"),
+    path(
+        L + "remove/<int:resource_id>/",
+        resource_views.reading_list_remove,
+        name="reading-list-remove",
+    ),
+    path(L + "cite.<str:fmt>", resource_views.reading_list_citation, name="reading-list-citation"),
 ]
