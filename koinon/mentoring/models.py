@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from koinon.accounts.models import Skill
 
@@ -22,18 +23,18 @@ class Wish(models.IntegerChoices):
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    MATCHED = "matched", _("Matched")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("mentoring request", "Open")
+    MATCHED = "matched", pgettext_lazy("mentoring request", "Matched")
+    CLOSED = "closed", pgettext_lazy("mentoring request", "Closed")
 
 
 class Status(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
-    ENDED = "ended", _("Ended")
+    REQUESTED = "requested", pgettext_lazy("mentorship", "Requested")
+    ACCEPTED = "accepted", pgettext_lazy("mentorship", "Accepted")
+    DECLINED = "declined", pgettext_lazy("mentorship", "Declined")
+    ACTIVE = "active", pgettext_lazy("mentorship", "Active")
+    COMPLETED = "completed", pgettext_lazy("mentorship", "Completed")
+    ENDED = "ended", pgettext_lazy("mentorship", "Ended")
 
 
 # A mentorship in one of these takes one of the mentor's places.
