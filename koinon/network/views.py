@@ -19,6 +19,7 @@ from koinon.network.models import Connection
 from koinon.network.templatetags.network import endorsements_context, person_actions_context
 
 PEOPLE_PER_PAGE = 30
+MORE_FILTERS = ("expertise", "sector", "language", "place", "open_to")
 
 
 def _back(request, person):
@@ -170,6 +171,7 @@ def directory(request):
     status = 400 if form.errors else 200
     page = paginate(request, people.search(request.user, filters), PEOPLE_PER_PAGE)
     rows = people.decorate(request.user, list(page.object_list))
-    context = {"form": form, "page": page, "rows": rows}
+    more = any(request.GET.get(name) for name in MORE_FILTERS)
+    context = {"form": form, "page": page, "rows": rows, "more_filters": more or form.errors}
     template = "network/partials/people_rows.html" if is_htmx(request) else "network/directory.html"
     return render(request, template, context, status=status)
