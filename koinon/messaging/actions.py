@@ -18,6 +18,7 @@ from koinon.messaging.models import (
     Message,
     Participant,
     Report,
+    ReportStatus,
 )
 from koinon.network.policy import co_member_ids, connected_id_set
 
@@ -95,14 +96,24 @@ def _check_contact(actor, people) -> None:
 
 
 @transaction.atomic
-def do_start_conversation(actor, participants, *, subject="", first_message) -> Conversation:
+def do_start_conversation(
+    actor, participants, *, subject="", first_message, invited_by_recipient=None
+) -> Conversation:
     """Open a conversation between `actor` and `participants` (users or ids) with a
-    first message. Other apps (e.g. "I'm interested" on an opportunity) call this."""
+    first message.
+
+    Other apps call this too. When the recipients asked to be contacted about
+    something `actor` may see (e.g. "I'm interested" on an opportunity whose author
+    is `participants`), pass that thing as `invited_by_recipient`: the rule "share a
+    community or be connected" is then waived, but blocks and the first-contact
+    limit still apply, and the activity log records what invited the contact.
+    """
     subject = (subject or "").strip()[:SUBJECT_MAX_LENGTH]
     body = clean_body(first_message)
     people = _recipients(actor, participants)
     _check_blocks(actor, [p.pk for p in people])
-    _check_contact(actor, people)
+    if invited_by_recipient is None:
+        _check_contact(actor, people)
     limits.check_first_contact(actor)
     now = timezone.now()
     conversation = Conversation.objects.create(
@@ -115,7 +126,12 @@ def do_start_conversation(actor, participants, *, subject="", first_message) -> 
     Message.objects.create(
         conversation=conversation, author=actor, body=body, body_html=render_markdown(body)
     )
-    log_activity(actor, "messaging.conversation_started", target=conversation, is_private=True)
+    about = {}
+    if invited_by_recipient is not None:
+        about = {"about": f"{invited_by_recipient._meta.label_lower}:{invited_by_recipient.pk}"}
+    log_activity(
+        actor, "messaging.conversation_started", target=conversation, is_private=True, **about
+    )
     return conversation
 
 
@@ -142,6 +158,13 @@ def do_send_message(actor, conversation, body) -> Message:
         last_read_at=message.created_at
     )
     return message
+
+
+def do_resolve_report(actor, report) -> None:
+    if not actor.is_staff:
+        raise Forbidden(_("Only the platform's staff handle reports."))
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RESOLVED)
+    log_activity(actor, "messaging.report_resolved", target=report, is_private=True)
 
 
 def do_mark_read(actor, conversation) -> None:

@@ -8,6 +8,9 @@ urlpatterns = [
     path("messages/unread/", views.unread_badge, name="messages-unread"),
     path("messages/blocked/", views.block_list, name="messages-blocked"),
     path("messages/reports/", views.staff_reports, name="messages-reports"),
+    path(
+        "messages/reports/<int:pk>/resolve/", views.report_resolve, name="messages-report-resolve"
+    ),
     path("messages/<int:pk>/", views.conversation_detail, name="conversation-detail"),
     path("messages/<int:pk>/send/", views.message_send, name="conversation-send"),
     path("messages/<int:pk>/mute/", views.conversation_mute, name="conversation-mute"),

@@ -237,13 +237,28 @@ def unread_badge(request):
 
 
 @login_required
+@require_POST
+def report_resolve(request, pk):
+    if not request.user.is_staff:
+        raise Http404
+    report = Report.objects.filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    actions.do_resolve_report(request.user, report)
+    messages.success(request, _("Report marked as resolved."))
+    return redirect("messages-reports")
+
+
+@login_required
 def staff_reports(request):
     """Staff read what was reported, and nothing more; others get a 404."""
     if not request.user.is_staff:
         raise Http404
     page = paginate(
         request,
-        Report.objects.select_related("reporter__profile", "conversation", "message"),
+        Report.objects.select_related("reporter__profile", "conversation", "message").order_by(
+            "status", "-created_at"
+        ),
         20,
     )
     readable = policy.reported_messages_for_staff(request.user)

@@ -400,3 +400,59 @@ def test_writing_when_everyone_left_is_refused(chat, member, mentor):
     with pytest.raises(ActionError) as exc:
         actions.do_send_message(member, chat, "Anyone?")
     assert exc.value.code == "conversation_empty"
+
+
+# --- Contact invited by the recipient (e.g. an opportunity) and staff handling ---------
+
+
+def test_an_invitation_from_the_recipient_waives_the_shared_community_rule(member, outsider):
+    thing = outsider.profile  # stands for e.g. an opportunity `outsider` published
+    conversation = actions.do_start_conversation(
+        member,
+        [outsider],
+        subject="Your offer",
+        first_message="I'm interested",
+        invited_by_recipient=thing,
+    )
+    assert set(conversation.participants.all()) == {member, outsider}
+    from koinon.core.models import ActivityEntry
+
+    entry = ActivityEntry.objects.get(verb="messaging.conversation_started")
+    assert entry.is_private and entry.data == {"about": f"accounts.profile:{thing.pk}"}
+
+
+def test_an_invitation_does_not_override_a_block(member, outsider):
+    actions.do_block_person(outsider, member)
+    with pytest.raises(ActionError) as exc:
+        actions.do_start_conversation(
+            member, [outsider], first_message="Hi", invited_by_recipient=outsider.profile
+        )
+    assert exc.value.code == "blocked"
+
+
+def test_staff_resolve_reports_and_others_cannot(client, chat, member):
+    report = actions.do_report_conversation(member, chat, reason="Spam")
+    client.force_login(member)
+    url = reverse("messages-report-resolve", args=[report.pk])
+    assert client.post(url).status_code == 404
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    assert client.post(url).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "resolved"
+
+
+def test_the_new_conversation_form_lists_contacts_only(client, member, mentor, outsider):
+    client.force_login(member)
+    body = client.get(reverse("conversation-new")).content.decode()
+    assert f'value="{mentor.pk}"' in body and "Otto" not in body
+
+
+def test_a_group_conversation_from_the_form(client, member, mentor, moderator):
+    client.force_login(member)
+    response = client.post(
+        reverse("conversation-new"),
+        {"participants": [mentor.pk, moderator.pk], "subject": "Team", "body": "Hello both"},
+    )
+    assert response.status_code == 302
+    assert Conversation.objects.get().participant_rows.count() == 3
