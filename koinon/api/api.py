@@ -48,6 +48,9 @@ api.add_router("/", "koinon.events.api.router")
 api.add_router("/", "koinon.mentoring.api.router")
 api.add_router("/", "koinon.network.api.router")
 api.add_router("/", "koinon.messaging.api.router")
+api.add_router("/", "koinon.notifications.api.router")
+api.add_router("/", "koinon.learning.api.router")
+api.add_router("/", "koinon.projects.api.router")
 
 
 fallback = Router()
