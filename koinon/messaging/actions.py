@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from koinon.accounts.models import User
 from koinon.core.activity import log_activity
 from koinon.lib.errors import ActionError, Conflict, Forbidden
+from koinon.lib.mail import absolute_url, send_templated_mail
 from koinon.lib.markdown import render_markdown
 from koinon.messaging import limits, policy
 from koinon.messaging.models import (
@@ -132,7 +133,21 @@ def do_start_conversation(
     log_activity(
         actor, "messaging.conversation_started", target=conversation, is_private=True, **about
     )
+    transaction.on_commit(lambda: _mail_new_conversation(actor, conversation, people))
     return conversation
+
+
+def _mail_new_conversation(sender, conversation, people) -> None:
+    """Tell each recipient, without the message itself (it stays in Koinon)."""
+    context = {
+        "sender": sender,
+        "conversation": conversation,
+        "url": absolute_url(conversation.get_absolute_url()),
+    }
+    for person in people:
+        send_templated_mail(
+            person.email, "messaging/email/new_conversation", context, person.language or None
+        )
 
 
 @transaction.atomic

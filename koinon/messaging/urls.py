@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("messages/<int:pk>/", views.conversation_detail, name="conversation-detail"),
     path("messages/<int:pk>/send/", views.message_send, name="conversation-send"),
+    path("messages/<int:pk>/new/", views.conversation_since, name="conversation-since"),
     path("messages/<int:pk>/mute/", views.conversation_mute, name="conversation-mute"),
     path("messages/<int:pk>/leave/", views.conversation_leave, name="conversation-leave"),
     path("messages/<int:pk>/report/", views.conversation_report, name="conversation-report"),

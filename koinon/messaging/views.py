@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from koinon.messaging.models import Block, Message, Report
 
 CONVERSATIONS_PER_PAGE = 30
 MESSAGES_PER_PAGE = 50
+POLL_MAX = 100
 CONTACT_CHOICES = 300
 
 
@@ -100,6 +101,7 @@ def _conversation_context(request, conversation, row, form=None):
             if last_message and p.last_read_at and p.last_read_at >= last_message.created_at
         ],
         "form": form or MessageForm(),
+        "last_id": last_message.pk if last_message else None,
     }
 
 
@@ -136,6 +138,35 @@ def message_send(request, pk):
         return response
     context = _conversation_context(request, conversation, row, form)
     return render(request, "messaging/conversation_detail.html", context, status=status)
+
+
+@login_required
+def conversation_since(request, pk):
+    """For the open conversation page's poll: others' messages after `?after=<id>`.
+
+    204 when there is nothing new. The poller's `after` moves to the newest id seen,
+    the reader's own messages are left out (the send already showed them).
+    """
+    conversation, row = policy.get_conversation_for(request.user, pk)
+    after = request.GET.get("after", "")
+    if not after.isdigit():
+        return HttpResponse(status=400)
+    fresh = list(
+        Message.objects.filter(conversation=conversation, pk__gt=int(after))
+        .select_related("author__profile")
+        .order_by("created_at", "id")[:POLL_MAX]
+    )
+    others = [m for m in fresh if m.author_id != request.user.pk]
+    if not fresh:
+        return HttpResponse(status=204)
+    if others:
+        actions.do_mark_read(request.user, conversation)
+    context = {
+        "conversation": conversation,
+        "fresh": others,
+        "last_id": max(m.pk for m in fresh),
+    }
+    return render(request, "messaging/partials/since.html", context)
 
 
 @login_required

@@ -91,6 +91,8 @@ def test_connect_and_message(
     assert Message.objects.count() == 2
     assert_accessible(martina)
     shot(martina, "conversation-answered")
+    # Mia's open page picks the answer up by itself (it polls every 20 s).
+    mia.locator("#messages em", has_text="volentieri").wait_for(timeout=30_000)
 
     # --- A moderator of the community gets nothing. ---
     marco = logged_in_page(browser, live_server, moderator, network)

@@ -456,3 +456,43 @@ def test_a_group_conversation_from_the_form(client, member, mentor, moderator):
     )
     assert response.status_code == 302
     assert Conversation.objects.get().participant_rows.count() == 3
+
+
+def test_recipients_are_told_by_mail_without_the_message(
+    member, mentor, moderator, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation = actions.do_start_conversation(
+            member, [mentor, moderator], subject="Plans", first_message="Secret plans"
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == ["marco@example.org", "martina@example.org"]
+    message = mail.outbox[0]
+    assert "Mia sent you a message" in message.subject
+    assert f"http://testserver/messages/{conversation.pk}/" in message.body
+    assert "Secret plans" not in message.body
+    assert "Secret plans" not in message.alternatives[0][0]
+
+
+def test_the_open_page_polls_for_others_messages(client, chat, member, mentor):
+    client.force_login(member)
+    page = client.get(reverse("conversation-detail", args=[chat.pk])).content.decode()
+    first = chat.messages.get()
+    assert f"?after={first.pk}" in page
+    url = reverse("conversation-since", args=[chat.pk])
+    assert client.get(url, {"after": first.pk}).status_code == 204
+    mine = actions.do_send_message(member, chat, "Mine")
+    theirs = actions.do_send_message(mentor, chat, "Theirs *new*")
+    response = client.get(url, {"after": first.pk}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "<em>new</em>" in body and "Mine" not in body
+    assert f"?after={max(mine.pk, theirs.pk)}" in body and 'hx-swap-oob="true"' in body
+    assert policy.unread_count(member) == 0
+    assert client.get(url, {"after": "x"}).status_code == 400
+
+
+def test_polling_someone_elses_conversation_is_404(client, chat, outsider):
+    client.force_login(outsider)
+    url = reverse("conversation-since", args=[chat.pk])
+    assert client.get(url, {"after": 0}).status_code == 404
