@@ -260,8 +260,9 @@ def test_anonymous_visitor_posting_is_sent_to_log_in(client, community, member):
 
 def test_pages_speak_italian(client, community, member):
     practice = make_practice(member, community)
+    member.language = "it"
+    member.save()
     client.force_login(member)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "it"
     text = client.get(url("practice-detail", practice)).content.decode()
     assert "La uso" in text and "Cronologia" in text and "Bozza" in text
     text = client.get(reverse("lesson-errors", args=["pm"])).content.decode()
