@@ -139,6 +139,7 @@ def event_month(request, slug, year=None, month=None):
         "access": access,
         "month": first,
         "weeks": [[(day, by_day.get(day, []), day.month == month) for day in w] for w in weeks],
+        "has_events": any(day.month == month for day in by_day),
         "weekdays": [weeks[0][i] for i in range(7)],
         "previous": previous,
         "following": following,
