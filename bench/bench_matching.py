@@ -111,24 +111,33 @@ def run(request, args) -> None:
 
     from koinon.mentoring.matching import match_offers, with_offers
 
-    def once(limit):
-        started = time.perf_counter()
-        matches = with_offers(match_offers(request, limit=limit))
+    def once(limit, hydrate=True):
+        started, cpu = time.perf_counter(), time.process_time()
+        matches = match_offers(request, limit=limit)
+        if hydrate:
+            with_offers(matches)
         for match in matches:
             [str(r) for r in match.reasons]
-        return time.perf_counter() - started, matches
+        return time.perf_counter() - started, time.process_time() - cpu, matches
 
     once(10)  # warm the caches (time zones, translations, statement cache)
-    for label, limit in (("top 10", 10), ("all, scored", None)):
-        timings = [once(limit)[0] for _ in range(args.runs)]
+    runs = (
+        ("top 10, as the request page shows them", 10, True),
+        ("every offer ranked, with its reasons", None, False),
+    )
+    for label, limit, hydrate in runs:
+        results = [once(limit, hydrate) for _ in range(args.runs)]
+        timings = sorted(r[0] for r in results)
         median = statistics.median(timings)
+        cpu = statistics.median(r[1] for r in results)
         print(
-            f"{label:12} {args.offers} offers: median {median * 1000:.1f} ms "
-            f"(min {min(timings) * 1000:.1f}, max {max(timings) * 1000:.1f}), "
-            f"{median / args.offers * 1e6:.2f} µs per offer, target < 200 ms"
+            f"{label}: {args.offers} offers, median {median * 1000:.1f} ms "
+            f"(min {timings[0] * 1000:.1f}, max {timings[-1] * 1000:.1f}; "
+            f"CPU {cpu * 1000:.1f} ms), {median / args.offers * 1e6:.2f} µs per offer"
         )
+    print("target: under 200 ms for the top 10 (wall time grows when other work shares the CPUs)")
     with CaptureQueriesContext(connection) as queries:
-        _elapsed, matches = once(10)
+        _elapsed, _cpu, matches = once(10)
     print(f"one matching runs {len(queries)} SQL queries; best: {matches[0].score} points")
     for reason in matches[0].reasons:
         print("   ", reason)

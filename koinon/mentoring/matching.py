@@ -120,28 +120,25 @@ class Match:
 
 
 def _candidate_rows(request: MentoringRequest, my_communities: list[int]):
-    """(id, mentor_id, capacity, languages as JSON text, mentor's time zone) per candidate.
+    """(id, mentor_id, capacity, languages as JSON text, mentor's time zone, community id).
 
-    Visible: scoped to one of the mentee's communities, or platform-wide by a mentor
-    who shares one. The languages come as text so identical lists are parsed once.
+    Offers scoped to one of the mentee's communities, and platform-wide ones: the
+    caller keeps only those whose mentor shares a community with the mentee (it holds
+    that set already, which is cheaper than a subquery per row). The languages come as
+    text so that identical lists are parsed once.
     """
-    sharing = Membership.objects.filter(community_id__in=my_communities).values("user_id")
-    visible = Q(community_id__in=my_communities) | Q(community__isnull=True, mentor_id__in=sharing)
-    offers = MentoringOffer.objects.filter(visible, is_active=True).exclude(
-        mentor_id=request.mentee_id
-    )
+    offers = MentoringOffer.objects.filter(
+        Q(community_id__in=my_communities) | Q(community__isnull=True), is_active=True
+    ).exclude(mentor_id=request.mentee_id)
     if request.community_id:
-        in_community = Membership.objects.filter(community_id=request.community_id)
-        offers = offers.filter(
-            Q(community_id=request.community_id)
-            | Q(community__isnull=True, mentor_id__in=in_community.values("user_id"))
-        )
-    return offers.values_list(
+        offers = offers.filter(Q(community_id=request.community_id) | Q(community__isnull=True))
+    return offers.order_by().values_list(
         "id",
         "mentor_id",
         "capacity",
         Cast("languages", TextField()),
         "mentor__profile__time_zone",
+        "community_id",
     )
 
 
@@ -242,15 +239,24 @@ class _Scorer:
         return self._time_memo[time_zone]
 
     def score(self, offer_id, mentor_id, free, raw_languages, time_zone) -> int:
-        language = self.language_reason(raw_languages)
-        time = self.time_reason(time_zone)
+        language = self._language_memo.get(raw_languages, 0)
+        if language == 0:
+            language = self.language_reason(raw_languages)
+        time = self._time_memo.get(time_zone, 0)
+        if time == 0:
+            time = self.time_reason(time_zone)
+        shared = self.shared.get(mentor_id, 0)
         return (
             self.skill_points.get(offer_id, 0)
             + (language.points if language else 0)
             + (time.points if time else 0)
-            + PER_FREE_PLACE * min(free, MAX_FREE_PLACES_COUNTED)
+            + PER_FREE_PLACE * (free if free < MAX_FREE_PLACES_COUNTED else MAX_FREE_PLACES_COUNTED)
             + PER_SHARED_COMMUNITY
-            * min(self.shared.get(mentor_id, 0), MAX_SHARED_COMMUNITIES_COUNTED)
+            * (
+                shared
+                if shared < MAX_SHARED_COMMUNITIES_COUNTED
+                else MAX_SHARED_COMMUNITIES_COUNTED
+            )
         )
 
     def reasons(self, offer_id, mentor_id, free, raw_languages, time_zone) -> list[Reason]:
@@ -296,12 +302,25 @@ def match_offers(request: MentoringRequest, *, limit: int | None = 10) -> list[M
         _utc_offset_hours(time_zone, timezone.now(), {}) if time_zone else None,
         _shared_counts(request.mentee_id, my_communities),
     )
+    in_community = None
+    if request.community_id:
+        in_community = set(
+            Membership.objects.filter(community_id=request.community_id).values_list(
+                "user_id", flat=True
+            )
+        )
+    shared, score = scorer.shared, scorer.score
     scored = []
-    for offer_id, mentor_id, capacity, raw, tz in _candidate_rows(request, my_communities):
+    for offer_id, mentor_id, capacity, raw, tz, community_id in _candidate_rows(
+        request, my_communities
+    ):
         free = capacity - taken.get(offer_id, 0)
-        if free > 0:
-            row = (offer_id, mentor_id, free, raw, tz)
-            scored.append((-scorer.score(*row), offer_id, row))
+        if free <= 0 or (community_id is None and mentor_id not in shared):
+            continue  # full, or platform-wide by someone who shares no community
+        if in_community is not None and community_id is None and mentor_id not in in_community:
+            continue
+        row = (offer_id, mentor_id, free, raw, tz)
+        scored.append((-score(*row), offer_id, row))
     best = heapq.nsmallest(limit, scored) if limit is not None else sorted(scored)
     return [
         Match(row[0], row[1], -negative, scorer.reasons(*row), row[2])
