@@ -321,7 +321,7 @@ def test_the_inbox_runs_bounded_queries(client, community, member, django_assert
         c = actions.do_start_conversation(member, [person], first_message="Hi")
         actions.do_send_message(person, c, "Reply")
     client.force_login(member)
-    with django_assert_max_num_queries(12, info="the inbox must not query per conversation"):
+    with django_assert_max_num_queries(16, info="the inbox must not query per conversation"):
         response = client.get(reverse("messages-inbox"))
     assert response.content.decode().count("1 new") == 25
 
@@ -332,7 +332,7 @@ def test_the_conversation_page_runs_bounded_queries(
     for i in range(40):
         actions.do_send_message(mentor if i % 2 else member, chat, f"Message {i}")
     client.force_login(member)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         assert client.get(reverse("conversation-detail", args=[chat.pk])).status_code == 200
 
 
@@ -496,3 +496,24 @@ def test_polling_someone_elses_conversation_is_404(client, chat, outsider):
     client.force_login(outsider)
     url = reverse("conversation-since", args=[chat.pk])
     assert client.get(url, {"after": 0}).status_code == 404
+
+
+def test_the_inbox_queries_do_not_grow_with_conversations(client, community, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    old(member)
+    client.force_login(member)
+    client.get(reverse("messages-inbox"))  # the session's first-request writes
+
+    def inbox_queries(n):
+        for _ in range(n):
+            person = MembershipFactory(community=community).user
+            actions.do_send_message(
+                person, actions.do_start_conversation(member, [person], first_message="Hi"), "Re"
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("messages-inbox"))
+        return len(ctx)
+
+    assert inbox_queries(2) == inbox_queries(20)

@@ -159,13 +159,19 @@ def test_network_page_hides_connections_the_viewer_cannot_see(client, member, me
 def test_the_network_page_runs_bounded_queries(
     client, community, member, django_assert_max_num_queries
 ):
-    for _ in range(30):
+    for i in range(200):
         other = MembershipFactory(community=community).user
-        actions.do_accept_connection(other, actions.do_request_connection(member, other))
+        ProfileSkillFactory(user=other, level=4)
+        if i % 5 == 0:
+            actions.do_accept_connection(other, actions.do_request_connection(member, other))
+        elif i % 7 == 0:
+            actions.do_request_connection(other, member)
     client.force_login(member)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(26, info="my network must not query per person"):
         response = client.get(reverse("network-mine"))
     assert response.status_code == 200
+    assert len(response.context["suggestions"]) == 10
+    assert response.context["page"].paginator.count == 40
 
 
 # --- Suggestions ---------------------------------------------------------------
