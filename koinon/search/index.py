@@ -2,7 +2,7 @@
 
 from html import unescape
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.html import strip_tags
 
 from koinon.search.models import Document
@@ -58,22 +58,23 @@ def rebuild(batch_size: int = 5000) -> int:
 
 
 def index_posts(posts, batch_size: int = 5000) -> int:
-    """Index `posts` that are not indexed yet, in bulk (after an import or a seed)."""
-    posts = (
-        posts.filter(deleted_at__isnull=True, search_document__isnull=True)
-        .select_related("topic")
-        .order_by("pk")
-    )
-    count, batch, first = 0, [], None
-    for post in posts.iterator(chunk_size=batch_size):
-        first = first or post.pk
-        batch.append(_document_for(post))
-        if len(batch) >= batch_size:
-            count += _flush(batch)
-            batch = []
-    count += _flush(batch)
-    if count and connection.vendor == "postgresql":
-        _update_vector(Document.objects.filter(vector__isnull=True))
+    """Index `posts` that are not indexed yet, in bulk (after an import or a seed).
+
+    Short batches by primary key, each in its own transaction, so SQLite can
+    checkpoint its write-ahead log as it goes.
+    """
+    posts = posts.filter(deleted_at__isnull=True, search_document__isnull=True)
+    count, last = 0, 0
+    while True:
+        batch = list(posts.filter(pk__gt=last).select_related("topic").order_by("pk")[:batch_size])
+        if not batch:
+            break
+        last = batch[-1].pk
+        with transaction.atomic():
+            documents = Document.objects.bulk_create([_document_for(p) for p in batch])
+            if connection.vendor == "postgresql":
+                _update_vector(Document.objects.filter(pk__in=[d.pk for d in documents]))
+        count += len(batch)
     return count
 
 
@@ -89,8 +90,3 @@ def _document_for(post) -> Document:
         author_id=None if post.is_anonymous else post.author_id,
         created_at=post.created_at,
     )
-
-
-def _flush(batch) -> int:
-    Document.objects.bulk_create(batch)
-    return len(batch)
