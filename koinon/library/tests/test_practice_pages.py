@@ -267,3 +267,22 @@ def test_pages_speak_italian(client, community, member):
     assert "La uso" in text and "Cronologia" in text and "Bozza" in text
     text = client.get(reverse("lesson-errors", args=["pm"])).content.decode()
     assert "Imparare dagli errori" in text
+
+
+def test_maintainers_are_added_and_removed_from_the_page(client, community, member, mentor):
+    practice = make_practice(member, community)
+    client.force_login(member)
+    response = client.post(url("practice-maintainers", practice), {"email": mentor.email})
+    assert response.status_code == 302
+    assert set(practice.maintainers.all()) == {member, mentor}
+    response = client.post(url("practice-maintainers", practice), {"email": "nobody@example.org"})
+    assert response.status_code == 400
+    response = client.post(url("practice-maintainers", practice), {"remove": str(member.pk)})
+    assert response.status_code == 302
+    assert list(practice.maintainers.all()) == [mentor]
+
+
+def test_practice_admin_hides_nothing_it_should_not(admin_client, community, member):
+    practice = make_practice(member, community)
+    response = admin_client.get(reverse("admin:library_practice_change", args=[practice.pk]))
+    assert response.status_code == 200

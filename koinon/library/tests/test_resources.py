@@ -441,3 +441,29 @@ def test_edit_replaces_the_file(client, community, member, moderator):
     assert response.status_code == 302
     resource.refresh_from_db()
     assert resource.file_name == "chart.png" and not old_path.exists()
+
+
+def test_others_cannot_edit_a_resource_or_change_a_reading_list(client, community, member, mentor):
+    resource = make_resource(member, community)
+    reading_list = actions.do_create_reading_list(member, community, title="Mine")
+    actions.do_add_to_reading_list(member, reading_list, resource)
+    client.force_login(mentor)
+    assert client.get(reverse("resource-edit", args=["pm", resource.pk])).status_code == 403
+    response = client.post(
+        reverse("reading-list-remove", args=["pm", reading_list.pk, resource.pk])
+    )
+    assert response.status_code == 403
+    assert reading_list.items.count() == 1
+
+
+def test_a_resource_without_a_file_has_no_download(client, community, member):
+    resource = make_resource(member, community)
+    assert client.get(reverse("resource-file", args=["pm", resource.pk])).status_code == 404
+
+
+def test_resource_admin_pages_open(admin_client, community, member):
+    resource = make_resource(
+        member, community, kind="file", title="Plan", file=upload("p.pdf", PDF_BYTES)
+    )
+    response = admin_client.get(reverse("admin:library_resource_change", args=[resource.pk]))
+    assert response.status_code == 200
