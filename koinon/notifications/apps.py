@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "koinon.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from koinon.notifications import receivers
+
+        receivers.connect()

@@ -1,0 +1,44 @@
+"""Signal receivers: every new activity entry with a notification kind is fanned out
+after its transaction commits; a wait-list promotion is appended to the log."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from koinon.core.models import ActivityEntry
+from koinon.notifications.kinds import KINDS_BY_VERB
+
+
+@receiver(post_save, sender=ActivityEntry, dispatch_uid="notifications_fan_out")
+def schedule_fan_out(sender, instance, created, raw=False, **kwargs):
+    if raw or not created or instance.verb not in KINDS_BY_VERB:
+        return
+    from koinon.notifications.tasks import fan_out_entry
+
+    entry_id = instance.pk
+    transaction.on_commit(lambda: fan_out_entry.enqueue(entry_id))
+
+
+def log_promotion(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    """The events app promotes from the wait list by saving `promoted_at`; log it once."""
+    if raw or created or not update_fields or "promoted_at" not in update_fields:
+        return
+    if instance.promoted_at is None:
+        return
+    from koinon.core.activity import log_activity
+
+    event = instance.event
+    log_activity(
+        None,
+        "event.waitlist_promoted",
+        community=event.community,
+        target=event,
+        is_private=True,
+        user_id=instance.user_id,
+    )
+
+
+def connect():
+    from koinon.events.models import Registration
+
+    post_save.connect(log_promotion, sender=Registration, dispatch_uid="notifications_promotion")
