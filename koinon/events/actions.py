@@ -18,6 +18,7 @@ from koinon.events.models import (
     ACTIVE_STATUSES,
     CalendarToken,
     Event,
+    Feedback,
     Registration,
     RegistrationStatus,
     Series,
@@ -41,6 +42,8 @@ EDITABLE_FIELDS = (
     "capacity",
     "registration_opens_at",
     "registration_closes_at",
+    "materials",
+    "recording_url",
 )
 # What a whole-series edit copies to every occurrence (times are shifted separately).
 SERIES_FIELDS = (
@@ -143,6 +146,7 @@ def _check_group(community, group):
 
 def _render(event: Event):
     event.description_html = render_markdown(event.description)
+    event.materials_html = render_markdown(event.materials)
 
 
 def _window_for(template: Event, start):
@@ -200,6 +204,7 @@ def do_create_event(
         occurrence = Event(
             **{name: getattr(event, name) for name in EDITABLE_FIELDS},
             description_html=event.description_html,
+            materials_html=event.materials_html,
             community=community,
             group=group,
             created_by=actor,
@@ -257,7 +262,7 @@ def do_update_event(
         hosts = _check_people(event.community, hosts, "hosts")
     if speakers is not None:
         speakers = _check_people(event.community, speakers, "speakers")
-    if "description" in changed:
+    if "description" in changed or "materials" in changed:
         _render(event)
     moved = event.starts_at != old_start or event.ends_at != old_end
     event.sequence += 1
@@ -542,6 +547,105 @@ def _notify_registrants(event: Event, template: str):
             )
 
         transaction.on_commit(send)
+
+
+# --- Attendance and feedback -----------------------------------------------------------
+
+CHECK_IN_OPENS = timedelta(minutes=30)
+
+
+def _check_in_window(event: Event, now):
+    if event.is_cancelled:
+        raise Conflict(_("This event has been cancelled."), code="cancelled")
+    if now < event.starts_at - CHECK_IN_OPENS:
+        raise Conflict(_("Check-in opens 30 minutes before the start."), code="check_in_not_open")
+
+
+@transaction.atomic
+def do_check_in(actor, event: Event, person) -> Registration:
+    """A host marks `person` (registered, confirmed) as present."""
+    access = access_for(actor, event.community)
+    if not policy.can_manage(access, event):
+        raise _forbidden()
+    now = timezone.now()
+    _check_in_window(event, now)
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(event=event, user=person, status=RegistrationStatus.CONFIRMED)
+        .first()
+    )
+    if registration is None:
+        raise ActionError(
+            _("This person has no confirmed place at this event."),
+            code="not_registered",
+            status=409,
+        )
+    if registration.attended_at is None:
+        registration.attended_at = now
+        registration.checked_in_by = actor
+        registration.save(update_fields=["attended_at", "checked_in_by"])
+        log_activity(
+            actor,
+            "event.checked_in",
+            community=event.community,
+            target=event,
+            is_private=True,
+            person=person.pk,
+        )
+    return registration
+
+
+@transaction.atomic
+def do_self_check_in(actor, event: Event, code: str) -> Registration:
+    """Check oneself in with the code shown at the event."""
+    now = timezone.now()
+    _check_in_window(event, now)
+    if event.ends_at + timedelta(hours=1) < now:
+        raise Conflict(_("This event is over."), code="event_over")
+    registration = (
+        Registration.objects.select_for_update()
+        .filter(event=event, user=actor, status=RegistrationStatus.CONFIRMED)
+        .first()
+    )
+    if registration is None:
+        raise ActionError(
+            _("You have no confirmed place at this event."), code="not_registered", status=409
+        )
+    if (code or "").strip().upper() != event.check_in_code:
+        raise ActionError(
+            _("This code is not right: check the one shown at the event."),
+            code="wrong_code",
+            field="code",
+        )
+    if registration.attended_at is None:
+        registration.attended_at = now
+        registration.save(update_fields=["attended_at"])
+        log_activity(
+            actor, "event.checked_in", community=event.community, target=event, is_private=True
+        )
+    return registration
+
+
+@transaction.atomic
+def do_give_feedback(actor, event: Event, *, rating, comment: str = "") -> Feedback:
+    """1–5 and a comment, from someone who attended; giving it again replaces it."""
+    attended = Registration.objects.filter(
+        event=event, user=actor, attended_at__isnull=False
+    ).exists()
+    if not attended:
+        raise Forbidden(_("Only people who attended can give feedback."), code="not_attended")
+    if event.starts_at > timezone.now():
+        raise Conflict(_("Feedback opens when the event starts."), code="too_early")
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise ActionError(_("Choose a rating from 1 to 5."), field="rating", code="invalid_rating")
+    comment = (comment or "").strip()
+    if len(comment) > 4000:
+        raise ActionError(_("The comment is too long (at most 4000 characters)."), field="comment")
+    feedback, _created = Feedback.objects.update_or_create(
+        event=event, user=actor, defaults={"rating": rating, "comment": comment}
+    )
+    log_activity(actor, "event.feedback", community=event.community, target=event, is_private=True)
+    return feedback
 
 
 # --- Personal calendar ---------------------------------------------------------------

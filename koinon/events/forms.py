@@ -78,6 +78,16 @@ class EventForm(forms.Form):
         required=False,
         help_text=_("If empty, registration closes when the event starts."),
     )
+    materials = forms.CharField(
+        label=_("Materials"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Slides, notes and links after the event. Markdown is allowed."),
+    )
+    recording_url = forms.URLField(
+        label=_("Recording"), required=False, max_length=500, assume_scheme="https"
+    )
     rrule = forms.CharField(
         label=_("Repeat"),
         max_length=500,
@@ -104,7 +114,10 @@ class EventForm(forms.Form):
         self.fields["speakers"].queryset = members
         self.fields["hosts"].label_from_instance = lambda user: user.display_name
         self.fields["speakers"].label_from_instance = lambda user: user.display_name
-        if not with_recurrence:
+        if with_recurrence:
+            del self.fields["materials"]
+            del self.fields["recording_url"]
+        else:
             del self.fields["rrule"]
             del self.fields["exdates"]
             del self.fields["group"]
@@ -116,4 +129,29 @@ class ScopeForm(forms.Form):
         choices=[("this", _("This meeting only")), ("series", _("Every coming meeting"))],
         initial="this",
         widget=forms.RadioSelect,
+    )
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=12,
+        help_text=_("The code shown at the event."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+        help_text=_("5 is the best."),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -15,6 +15,7 @@ import secrets
 import zoneinfo
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -28,6 +29,13 @@ MAX_OCCURRENCES = 200
 
 def default_time_zone() -> str:
     return settings.TIME_ZONE
+
+
+CHECK_IN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_check_in_code() -> str:
+    return "".join(secrets.choice(CHECK_IN_ALPHABET) for _ in range(6))
 
 
 class EventKind(models.TextChoices):
@@ -139,6 +147,16 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE, bumped on edits
+    # Shown at the event; people check themselves in with it.
+    check_in_code = models.CharField(max_length=12, default=new_check_in_code, editable=False)
+    materials = models.TextField(
+        _("materials"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        help_text=_("Slides, notes and links after the event. Markdown is allowed."),
+    )
+    materials_html = models.TextField(blank=True, editable=False)
+    recording_url = models.URLField(_("recording"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("event")
@@ -215,6 +233,10 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    attended_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -278,3 +300,31 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.kind} reminder for registration {self.registration_id}"
+
+
+class Feedback(models.Model):
+    """What someone who attended thought of the event: 1–5 and a comment."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_feedback"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=4000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="feedback_once"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rating}/5 from {self.user_id} on event {self.event_id}"

@@ -31,6 +31,15 @@ urlpatterns = [
         views.registration_csv,
         name="event-registrations-csv",
     ),
+    path(
+        "c/<slug:slug>/events/<int:pk>/registrations/<int:user_id>/check-in/",
+        views.registration_check_in,
+        name="event-check-in-person",
+    ),
+    path(
+        "c/<slug:slug>/events/<int:pk>/check-in/", views.event_self_check_in, name="event-check-in"
+    ),
+    path("c/<slug:slug>/events/<int:pk>/feedback/", views.event_feedback, name="event-feedback"),
     path("c/<slug:slug>/events/<int:pk>/event.ics", views.event_ics, name="event-ics"),
     path("c/<slug:slug>/events/<int:pk>/series.ics", views.series_ics, name="event-series-ics"),
     path("events/calendar/", views.my_calendar, name="events-my-calendar"),

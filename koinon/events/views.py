@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,11 +22,12 @@ from koinon.accounts.models import User
 from koinon.communities.models import GroupMembership, GroupRole
 from koinon.communities.policy import access_for, get_community_for
 from koinon.events import actions, ics, policy
-from koinon.events.forms import EventForm, ScopeForm, local_initial
+from koinon.events.forms import CheckInForm, EventForm, FeedbackForm, ScopeForm, local_initial
 from koinon.events.models import (
     ACTIVE_STATUSES,
     CalendarToken,
     Event,
+    Feedback,
     Registration,
     RegistrationStatus,
 )
@@ -166,7 +167,16 @@ def _event_context(request, event, access):
     confirmed = counts.get(RegistrationStatus.CONFIRMED, 0)
     can_manage = policy.can_manage(access, event)
     problem = actions.registration_problem(event)
+    now = timezone.now()
+    is_confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
+    attended = is_confirmed and registration.attended_at is not None
     return {
+        "attended": attended,
+        "can_self_check_in": is_confirmed
+        and not attended
+        and not event.is_cancelled
+        and event.starts_at - actions.CHECK_IN_OPENS <= now <= event.ends_at + timedelta(hours=1),
+        "can_give_feedback": attended and event.starts_at <= now,
         "event": event,
         "community": event.community,
         "access": access,
@@ -182,12 +192,53 @@ def _event_context(request, event, access):
     }
 
 
-def event_detail(request, slug, pk):
+def event_detail(request, slug, pk, *, feedback_form=None, check_in_form=None, status=200):
     event, access = policy.get_event_for(request.user, pk, slug)
     context = _event_context(request, event, access)
     context["hosts"] = list(event.hosts.select_related("profile"))
     context["speakers"] = list(event.speakers.select_related("profile"))
-    return render(request, "events/event_detail.html", context)
+    if context["can_give_feedback"] and feedback_form is None:
+        mine = Feedback.objects.filter(event=event, user=request.user).first()
+        initial = {"rating": mine.rating, "comment": mine.comment} if mine else None
+        feedback_form = FeedbackForm(initial=initial)
+        context["my_feedback"] = mine
+    context["feedback_form"] = feedback_form
+    context["check_in_form"] = check_in_form or CheckInForm()
+    return render(request, "events/event_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def event_self_check_in(request, slug, pk):
+    event, _access = policy.get_event_for(request.user, pk, slug)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_self_check_in(request.user, event, form.cleaned_data["code"])
+        except ActionError as error:
+            form.add_error("code" if error.field == "code" else None, str(error.message))
+        else:
+            messages.success(request, _("You are checked in. Welcome!"))
+            return redirect(event.get_absolute_url())
+    return event_detail(request, slug, pk, check_in_form=form, status=400)
+
+
+@login_required
+@require_POST
+def event_feedback(request, slug, pk):
+    event, _access = policy.get_event_for(request.user, pk, slug)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_give_feedback(request.user, event, **form.cleaned_data)
+        except ActionError as error:
+            if error.status == 403:
+                raise PermissionDenied from error
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect(event.get_absolute_url())
+    return event_detail(request, slug, pk, feedback_form=form, status=400)
 
 
 def _registration_response(request, event, access, error=None, status=200):
@@ -261,7 +312,10 @@ def _event_fields(data):
             "capacity",
             "registration_opens_at",
             "registration_closes_at",
+            "materials",
+            "recording_url",
         )
+        if name in data
     }
 
 
@@ -318,6 +372,8 @@ def event_edit(request, slug, pk):
             "address",
             "speaker_names",
             "capacity",
+            "materials",
+            "recording_url",
         )
     }
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
@@ -405,10 +461,51 @@ def registration_list(request, slug, pk):
         .select_related("user__profile")
         .order_by("position")
     )
+    feedback = Feedback.objects.filter(event=event).select_related("user__profile")
+    summary = feedback.aggregate(average=Avg("rating"), count=Count("pk"))
     return render(
         request,
         "events/registration_list.html",
-        {"event": event, "community": event.community, "registrations": registrations},
+        {
+            "event": event,
+            "community": event.community,
+            "registrations": registrations,
+            "feedback": feedback.order_by("-created_at")[:100],
+            "summary": summary,
+            "attended_count": sum(1 for r in registrations if r.attended_at),
+        },
+    )
+
+
+@login_required
+@require_POST
+def registration_check_in(request, slug, pk, user_id):
+    event = _managed_event(request, slug, pk)
+    person = User.objects.filter(pk=user_id).first()
+    error = None
+    registration = None
+    if person is None:
+        raise Http404
+    try:
+        registration = actions.do_check_in(request.user, event, person)
+    except ActionError as exc:
+        error = exc
+    if not is_htmx(request):
+        if error:
+            messages.error(request, str(error.message))
+        return redirect("event-registrations", slug, pk)
+    registration = registration or (
+        Registration.objects.filter(event=event, user=person, status__in=ACTIVE_STATUSES)
+        .select_related("user__profile")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return render(
+        request,
+        "events/partials/registration_row.html",
+        {"r": registration, "event": event, "community": event.community, "error": error},
+        status=error.status if error else 200,
     )
 
 
