@@ -540,7 +540,10 @@ def do_assign_peer_reviews(actor, cohort: Cohort, module: Module) -> list[PeerRe
     """
     _require_facilitator(actor, cohort.programme)
     _locked(cohort)
-    if module.programme_id != cohort.programme_id or not module.has_hand_in:
+    if module.programme_id != cohort.programme_id or module.activity not in (
+        ActivityKind.REFLECTION,
+        ActivityKind.TASK,
+    ):
         raise ActionError(_("This module has nothing to review."), field="module")
     hand_ins = list(
         HandIn.objects.filter(enrolment__cohort=cohort, module=module, submitted_at__isnull=False)
