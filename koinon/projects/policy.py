@@ -129,7 +129,9 @@ def get_idea_by_id_for(user, idea_id: int):
 def get_experiment_for(user, slug: str, experiment_id: int):
     community, access = _community(user, slug)
     experiment = (
-        Experiment.objects.select_related("community", "author", "idea", "lesson")
+        Experiment.objects.select_related(
+            "community", "author", "idea__community", "lesson__community"
+        )
         .filter(community=community, pk=experiment_id)
         .first()
     )
@@ -141,7 +143,7 @@ def get_experiment_for(user, slug: str, experiment_id: int):
 def get_project_for(user, slug: str, project_id: int, action: str = "read"):
     community, access = _community(user, slug)
     project = (
-        Project.objects.select_related("community", "idea")
+        Project.objects.select_related("community", "idea__community")
         .filter(community=community, pk=project_id)
         .first()
     )

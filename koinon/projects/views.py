@@ -142,8 +142,10 @@ def _idea_context(request, idea, access, **extra):
         "access": access,
         "idea": idea,
         "changes": list(idea.status_changes.select_related("actor__profile")),
-        "experiments": list(idea.experiments.all()[:50]),
-        "projects": list(policy.visible_projects(access, idea.projects.all())[:50]),
+        "experiments": list(idea.experiments.select_related("community")[:50]),
+        "projects": list(
+            policy.visible_projects(access, idea.projects.select_related("community"))[:50]
+        ),
         "status_form": IdeaStatusForm(initial={"status": idea.status}),
         "can_moderate": policy.can_moderate(access),
         "can_write": policy.can_write(access),
@@ -217,8 +219,9 @@ def experiment_list(request, slug):
         return redirect_to_login(request.get_full_path())
     experiments = (
         Experiment.objects.filter(community=community)
-        .select_related("community", "idea", "lesson")
+        .select_related("community", "idea__community", "lesson")
         .annotate(participant_count=Count("participants"))
+        .order_by("-created_at", "-pk")
     )
     page = paginate(request, experiments, PER_PAGE)
     context = {
@@ -301,6 +304,7 @@ def project_list(request, slug):
         policy.visible_projects(access)
         .select_related("community")
         .annotate(member_count=Count("members", distinct=True))
+        .order_by("-created_at", "-pk")
     )
     page = paginate(request, projects, PER_PAGE)
     context = {
