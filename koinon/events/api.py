@@ -9,6 +9,7 @@ time without an offset is read in the event's `time_zone`.
 from datetime import datetime
 from typing import Literal
 
+from django.db.models import Avg
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,6 +27,7 @@ from koinon.events.models import (
     TITLE_MAX_LENGTH,
     Event,
     EventKind,
+    Feedback,
     Registration,
 )
 from koinon.lib.errors import ActionError
@@ -145,6 +147,29 @@ class RegistrationOut(Schema):
     status: str
     position: int
     created_at: datetime
+    attended_at: datetime | None = None
+
+
+class CheckInIn(Input):
+    code: str | None = Field(None, max_length=12, description="Check myself in with the code.")
+    user_id: int | None = Field(None, description="Hosts: check this person in.")
+
+
+class FeedbackIn(Input):
+    rating: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=4000)
+
+
+class FeedbackOut(Schema):
+    rating: int
+    comment: str
+    person: PersonOut
+    created_at: datetime
+
+
+class FeedbackPage(PageOut):
+    average: float | None
+    items: list[FeedbackOut]
 
 
 class RegistrationRow(RegistrationOut):
@@ -353,6 +378,7 @@ def list_registrations(
             "status": r.status,
             "position": r.position,
             "created_at": r.created_at,
+            "attended_at": r.attended_at,
             "person": _person(r.user),
         }
         for r in result["items"]
@@ -378,3 +404,73 @@ def register(request, event_id: int):
 def unregister(request, event_id: int):
     event, _access = _event_for(request, event_id)
     return actions.do_cancel_registration(request.user, event)
+
+
+# --- Attendance and feedback -------------------------------------------------------------
+
+
+@router.post(
+    "/events/{int:event_id}/attendance",
+    response={200: RegistrationOut, **ERRORS},
+    summary="Check in: myself with the code shown at the event, or (hosts) a person",
+)
+def check_in(request, event_id: int, payload: CheckInIn):
+    event, _access = _event_for(request, event_id)
+    if (payload.code is None) == (payload.user_id is None):
+        raise ActionError(_("Send either a code or a user_id."), code="invalid")
+    if payload.code is not None:
+        return actions.do_self_check_in(request.user, event, payload.code)
+    person = User.objects.filter(pk=payload.user_id).first()
+    if person is None:
+        raise ActionError(
+            _("This person has no confirmed place at this event."),
+            code="not_registered",
+            field="user_id",
+            status=409,
+        )
+    return actions.do_check_in(request.user, event, person)
+
+
+@router.put(
+    "/events/{int:event_id}/feedback",
+    response={200: FeedbackOut, **ERRORS},
+    summary="Give (or replace) my feedback: 1 to 5 and a comment (people who attended)",
+)
+def give_feedback(request, event_id: int, payload: FeedbackIn):
+    event, _access = _event_for(request, event_id)
+    feedback = actions.do_give_feedback(request.user, event, **payload.model_dump())
+    return {
+        "rating": feedback.rating,
+        "comment": feedback.comment,
+        "person": _person(request.user),
+        "created_at": feedback.created_at,
+    }
+
+
+@router.get(
+    "/events/{int:event_id}/feedback",
+    response={200: FeedbackPage, **ERRORS},
+    summary="Feedback on an event, with the average (hosts and moderators)",
+)
+def list_feedback(
+    request, event_id: int, page: int = Query(1, ge=1), page_size: int = Query(50, ge=1, le=100)
+):
+    event, access = _event_for(request, event_id)
+    if not policy.can_manage(access, event):
+        raise ActionError(
+            _("You are not allowed to do this for this event."), code="forbidden", status=403
+        )
+    feedback = Feedback.objects.filter(event=event).select_related("user__profile")
+    average = feedback.aggregate(average=Avg("rating"))["average"]
+    result = paginate(feedback.order_by("-created_at"), page, page_size)
+    result["average"] = round(average, 2) if average is not None else None
+    result["items"] = [
+        {
+            "rating": f.rating,
+            "comment": f.comment,
+            "person": _person(f.user),
+            "created_at": f.created_at,
+        }
+        for f in result["items"]
+    ]
+    return result

@@ -138,6 +138,7 @@ def test_register_wait_and_promotion(
         "status": "waitlisted",
         "position": 2,
         "created_at": None,
+        "attended_at": None,
     }
     again = Api(mentor)("post", f"/events/{event.pk}/registrations")
     assert again.status_code == 409
@@ -191,3 +192,50 @@ def test_event_list_is_bounded(community, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         response = Api()("get", "/communities/pm/events?page_size=30")
     assert len(response.json()["items"]) == 30
+
+
+def _running(community, moderator):
+    from django.utils import timezone
+
+    start = timezone.now() - timedelta(minutes=5)
+    event = EventFactory(community=community, starts_at=start, ends_at=start + timedelta(hours=1))
+    event.hosts.add(moderator)
+    return event
+
+
+def test_check_in_with_code_and_by_host(community, moderator, member, mentor):
+    event = _running(community, moderator)
+    for position, person in enumerate((member, mentor), start=1):
+        Registration.objects.create(event=event, user=person, status="confirmed", position=position)
+    wrong = Api(member)("post", f"/events/{event.pk}/attendance", {"code": "XXXXXX"})
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"] == [
+        {"field": "code", "message": "This code is not right: check the one shown at the event."}
+    ]
+    right = Api(member)("post", f"/events/{event.pk}/attendance", {"code": event.check_in_code})
+    assert right.status_code == 200
+    assert right.json()["attended_at"] is not None
+    by_member = Api(member)("post", f"/events/{event.pk}/attendance", {"user_id": mentor.pk})
+    assert by_member.status_code == 403
+    by_host = Api(moderator)("post", f"/events/{event.pk}/attendance", {"user_id": mentor.pk})
+    assert by_host.status_code == 200
+    both = Api(moderator)("post", f"/events/{event.pk}/attendance", {})
+    assert both.status_code == 400
+
+
+def test_feedback_from_attendees_and_the_host_summary(community, moderator, member, outsider):
+    from django.utils import timezone
+
+    event = _running(community, moderator)
+    Registration.objects.create(
+        event=event, user=member, status="confirmed", position=1, attended_at=timezone.now()
+    )
+    bad = Api(member)("put", f"/events/{event.pk}/feedback", {"rating": 7})
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0]["field"] == "rating"
+    ok = Api(member)("put", f"/events/{event.pk}/feedback", {"rating": 4, "comment": "Good"})
+    assert ok.status_code == 200
+    assert Api(moderator)("get", f"/events/{event.pk}/feedback").json()["average"] == 4.0
+    assert Api(member)("get", f"/events/{event.pk}/feedback").status_code == 403
+    not_there = Api(outsider)("put", f"/events/{event.pk}/feedback", {"rating": 5})
+    assert not_there.status_code == 403

@@ -297,3 +297,65 @@ def test_anonymous_visitor_of_a_private_community_is_asked_to_log_in(client, com
     MembershipFactory(community=community, user=other)
     _login(client, other)
     assert client.get("/c/pm/events/").status_code == 200
+
+
+def test_host_edits_the_whole_series_in_the_form(client, community, moderator):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    rome = ZoneInfo("Europe/Rome")
+    start = datetime(2027, 3, 16, 18, 0, tzinfo=rome)
+    first = actions.do_create_event(
+        moderator,
+        community,
+        title="Stand-up",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        rrule="FREQ=WEEKLY;COUNT=3",
+    )
+    _login(client, moderator)
+    page = client.get(f"/c/pm/events/{first.pk}/edit/")
+    assert "Every coming meeting" in page.text
+    data = {
+        "scope": "series",
+        "kind": "meetup",
+        "title": "Daily stand-up",
+        "time_zone": "Europe/Rome",
+        "starts_at": "2027-03-16T18:30",
+        "ends_at": "2027-03-16T19:30",
+    }
+    assert client.post(f"/c/pm/events/{first.pk}/edit/", data).status_code == 302
+    rows = Event.objects.order_by("starts_at")
+    assert [(e.title, e.local_start.strftime("%d %H:%M")) for e in rows] == [
+        ("Daily stand-up", "16 18:30"),
+        ("Daily stand-up", "23 18:30"),
+        ("Daily stand-up", "30 18:30"),
+    ]
+
+
+def test_editing_one_occurrence_in_the_form(client, community, moderator):
+    start = timezone.now() + timedelta(days=2)
+    first = actions.do_create_event(
+        moderator,
+        community,
+        title="Stand-up",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        rrule="FREQ=WEEKLY;COUNT=2",
+    )
+    _login(client, moderator)
+    local = timezone.localtime(first.starts_at, first.tz).strftime("%Y-%m-%dT%H:%M")
+    local_end = timezone.localtime(first.ends_at, first.tz).strftime("%Y-%m-%dT%H:%M")
+    data = {
+        "scope": "this",
+        "kind": "meetup",
+        "title": "Special",
+        "time_zone": "Europe/Rome",
+        "starts_at": local,
+        "ends_at": local_end,
+        "materials": "[slides](https://example.org/s.pdf)",
+    }
+    assert client.post(f"/c/pm/events/{first.pk}/edit/", data).status_code == 302
+    assert sorted(Event.objects.values_list("title", flat=True)) == ["Special", "Stand-up"]
+    page = client.get(first.get_absolute_url())
+    assert 'href="https://example.org/s.pdf"' in page.text
