@@ -18,6 +18,7 @@ from koinon.accounts.models import (
     User,
 )
 from koinon.core.activity import log_activity
+from koinon.lib import personal_data
 from koinon.lib.errors import ActionError, Conflict
 from koinon.lib.markdown import render_markdown
 
@@ -210,6 +211,8 @@ def do_erase_account(actor: User) -> None:
     placeholder = erasure.placeholder_email(actor)
     erasure.end_sessions(actor)
     erasure.delete_personal_rows(actor)
+    for erase in personal_data.erasers():
+        erase(actor)
     erasure.blank_profile(actor)
     erasure.scrub_copies(actor, old_email, placeholder)
     erasure.mark_erased(actor, placeholder)

@@ -10,6 +10,7 @@ from allauth.usersessions.models import UserSession
 from koinon.accounts.models import User
 from koinon.communities.models import GroupMembership, Invitation, JoinRequest, Membership
 from koinon.core.models import ActivityEntry
+from koinon.lib import personal_data
 
 FORMAT_VERSION = 1
 
@@ -168,5 +169,6 @@ SECTIONS = {
 
 def export_person(user: User, now) -> dict:
     data = {"format": "koinon-export", "version": FORMAT_VERSION, "exported_at": _dt(now)}
-    data.update({name: build(user) for name, build in SECTIONS.items()})
+    sections = {**SECTIONS, **personal_data.export_sections()}
+    data.update({name: build(user) for name, build in sections.items()})
     return data

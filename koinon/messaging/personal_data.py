@@ -1,8 +1,8 @@
 """Direct messages in a person's data export and erasure.
 
-Hooks for `koinon.accounts.export.SECTIONS` ("messages": export_messages) and for
-the erasure (erase_messaging(user)). Other people are not named: a conversation
-appears by id and subject, with the person's own messages only.
+Hooks found by `koinon.lib.personal_data` (`export` and `erase` below). Other people
+are not named: a conversation appears by id and subject, with the person's own
+messages only.
 """
 
 from django.utils import timezone
@@ -42,3 +42,7 @@ def erase_messaging(user) -> None:
     Participant.objects.filter(user=user, left_at__isnull=True).update(left_at=timezone.now())
     Block.objects.filter(blocker=user).delete()
     Block.objects.filter(blocked=user).delete()
+
+
+export = export_messages
+erase = erase_messaging

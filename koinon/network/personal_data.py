@@ -1,7 +1,7 @@
 """The network in a person's data export and erasure.
 
-Hooks for `koinon.accounts.export.SECTIONS` ("network": export_network) and for the
-erasure (erase_network(user)). Other people are counted, not named.
+Hooks found by `koinon.lib.personal_data` (`export` and `erase` below). Other people
+are counted, not named.
 """
 
 from django.db.models import Q
@@ -31,3 +31,7 @@ def erase_network(user) -> None:
     Connection.objects.filter(Q(low=user) | Q(high=user)).delete()
     Follow.objects.filter(Q(follower=user) | Q(followed=user)).delete()
     Endorsement.objects.filter(Q(endorser=user) | Q(person=user)).delete()
+
+
+export = export_network
+erase = erase_network

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils import translation
 
 from koinon.accounts import actions
@@ -207,3 +208,22 @@ def test_erased_profile_is_404(client, member, owner):
 def test_erased_address_can_sign_up_again(client, member):
     actions.do_erase_account(member)
     assert not User.objects.filter(email__iexact="mia@example.org").exists()
+
+
+def test_every_app_with_personal_data_adds_to_the_export_and_the_erasure(member, moderator):
+    """Apps plug in through koinon.lib.personal_data: messages and the network here."""
+    from koinon.accounts.export import export_person
+    from koinon.messaging.actions import do_start_conversation
+    from koinon.messaging.models import Participant
+    from koinon.network.actions import do_follow
+    from koinon.network.models import Follow
+
+    do_start_conversation(member, [moderator], subject="Hello", first_message="Ciao!")
+    do_follow(member, moderator)
+    data = export_person(member, timezone.now())
+    assert data["messaging"]["messages_written"][0]["body"] == "Ciao!"
+    assert data["network"]["following"] == 1
+
+    actions.do_erase_account(member)
+    assert not Follow.objects.filter(follower=member).exists()
+    assert not Participant.objects.filter(user=member, left_at__isnull=True).exists()
