@@ -9,8 +9,7 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 from koinon.accounts import actions
 from koinon.accounts.models import ApiToken, ProfileSkill, User
