@@ -838,8 +838,6 @@ def community_skills(request, slug):
     if not access.can("view_members"):
         raise Http404
     skills = actions.skills_map(community)
-    for entry in skills:
-        entry["rows"] = [{"level": n, "people": entry["levels"][n - 1]} for n in range(1, 6)]
     return render(
         request,
         "learning/skills_map.html",
