@@ -195,7 +195,7 @@ class ReadingListForm(forms.Form):
 
 
 class AddToListForm(forms.Form):
-    reading_list = forms.ModelChoiceField(label=_("Reading list"), queryset=None)
+    reading_list = forms.ModelChoiceField(label=_("Reading list"), queryset=None, empty_label=None)
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX_LENGTH)
 
     def __init__(self, *args, lists, **kwargs):

@@ -137,3 +137,60 @@ def test_practice_lesson_adoption(
 
     network.assert_only_our_host()
     assert author.js_errors == [] and reviser.js_errors == [] and phone.js_errors == []
+
+
+def test_resources_upload_review_list_and_cite(
+    browser, live_server, community, member, network, shot, assert_accessible, settings, tmp_path
+):
+    settings.LIBRARY_PROTECTED_ROOT = tmp_path / "protected"
+    page = logged_in_page(browser, live_server, member, network)
+    page.goto("/c/pm/resources/new/")
+    assert_accessible(page)
+    form = page.locator("main form")
+    form.locator("[name=kind]").select_option("file")
+    form.locator("[name=title]").fill("Registro dei rischi")
+    form.locator("[name=file]").set_input_files(
+        {"name": "rischi.html", "mimeType": "text/html", "buffer": b"<html><script>x</script>"}
+    )
+    form.get_by_role("button", name="Salva").click()
+    error = page.locator("#id_file_error")
+    error.wait_for()
+    assert "markup" in error.inner_text()
+    shot(page, "refused-upload")
+    form = page.locator("main form")
+    form.locator("[name=file]").set_input_files(
+        {"name": "rischi.csv", "mimeType": "text/csv", "buffer": b"rischio,responsabile\n"}
+    )
+    form.locator("[name=doi]").fill("10.1000/rischi")
+    form.get_by_role("button", name="Salva").click()
+    page.wait_for_url("**/c/pm/resources/*/")
+    assert "rischi.csv" in page.locator("main").inner_text()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="rischi.csv").click()
+    assert download.value.suggested_filename == "rischi.csv"
+    page.locator("[name=useful_for]").fill("Avvio di progetto")
+    page.get_by_role("button", name="Di' a che cosa è utile").click()
+    page.wait_for_url("**#reviews")
+    assert "Avvio di progetto" in page.locator("#reviews").inner_text()
+    shot(page, "resource")
+
+    page.goto("/c/pm/reading-lists/new/")
+    assert_accessible(page)
+    page.locator("[name=title]").fill("Per cominciare")
+    page.get_by_role("button", name="Crea la lista").click()
+    page.wait_for_url("**/c/pm/reading-lists/*/")
+    page.goto("/c/pm/resources/")
+    page.get_by_role("link", name="Registro dei rischi").click()
+    page.get_by_role("button", name="Aggiungi alla lista di lettura").click()
+    page.wait_for_url("**/c/pm/reading-lists/*/")
+    assert "Registro dei rischi" in page.locator("main").inner_text()
+    assert_accessible(page)
+    shot(page, "reading-list")
+    for address in ("/c/pm/resources/", "/c/pm/lessons/", "/c/pm/practices/"):
+        page.goto(address)
+        assert page.locator("h1").count() == 1
+        assert_accessible(page)
+    network.assert_only_our_host()
+    # The refused upload answered 400 on purpose; nothing else may fail.
+    assert [e for e in page.js_errors if "status of 400" not in e] == []
