@@ -194,6 +194,7 @@ def _mentorship_context(request, mentorship, **forms):
     context = {
         "m": mentorship,
         "is_mentor": mentorship.mentor_id == user.pk,
+        "other": mentorship.mentee if mentorship.mentor_id == user.pk else mentorship.mentor,
         "goals": mentorship.goals.all(),
         "notes": mentorship.notes.select_related("author__profile"),
         "feedback": feedback,

@@ -1,7 +1,7 @@
 """The mentoring journey of issue 6, in the Italian UI: a newcomer asks for mentoring,
 sees three proposed mentors with their reasons, asks one; the mentor accepts; they set a
-goal and move its progress without a reload. (The message exchange of the issue's journey
-waits for direct messages, which are being built separately.)
+goal and move its progress without a reload; they exchange a message through the
+mentorship page's "Write to" link.
 Screenshots go to test-artifacts/test_newcomer_finds_a_mentor_and_sets_a_goal/."""
 
 from koinon.mentoring.models import Goal, Mentorship
@@ -67,8 +67,25 @@ def test_newcomer_finds_a_mentor_and_sets_a_goal(
     assert "Accettato" in martina.locator(".mentorship-status").inner_text()
     shot(martina, "accepted")
 
-    # --- Together they set a goal; its progress moves without a reload. ---
+    # --- They exchange a message. ---
     mia.reload()
+    mia.get_by_role("link", name="Scrivi a Martina").click()
+    mia.wait_for_url("**/messages/new/**")
+    mia.get_by_label("Messaggio").fill("Grazie! Quando ci sentiamo?")
+    mia.get_by_role("button", name="Invia").click()
+    mia.wait_for_url("**/messages/*/")
+    conversation_url = mia.url
+    martina.goto(conversation_url)
+    assert "Grazie! Quando ci sentiamo?" in martina.locator("#messages").inner_text()
+    martina.get_by_label("Messaggio").fill("Martedì alle 18?")
+    martina.get_by_role("button", name="Invia").click()
+    martina.locator("#messages", has_text="Martedì alle 18?").wait_for()
+    mia.goto(conversation_url)
+    assert "Martedì alle 18?" in mia.locator("#messages").inner_text()
+    shot(mia, "messages")
+
+    # --- Together they set a goal; its progress moves without a reload. ---
+    mia.goto(f"/mentorships/{mentorship.pk}/")
     mia.get_by_label("Obiettivo").fill("Scrivere la prima query con join")
     mia.get_by_role("button", name="Aggiungi l'obiettivo").click()
     mia.wait_for_url(f"**/mentorships/{mentorship.pk}/")

@@ -156,7 +156,9 @@ def test_mentee_cannot_accept_on_the_page(login, mentor, member):
 
 def test_mentorship_page_is_for_the_pair_only(login, running, moderator, owner, outsider):
     actions.do_add_note(running.mentor, running, body="Secret plan")
-    assert "Secret plan" in login(running.mentee).get(running.get_absolute_url()).content.decode()
+    html = login(running.mentee).get(running.get_absolute_url()).content.decode()
+    assert "Secret plan" in html
+    assert f"/messages/new/?to={running.mentor.pk}&amp;subject=Mentoring" in html
     for person in (moderator, owner, outsider):
         response = login(person).get(running.get_absolute_url())
         assert response.status_code == 404
