@@ -149,13 +149,16 @@ def do_discuss_idea(actor, idea: Idea):
     idea = Idea.objects.select_for_update().select_related("community").get(pk=idea.pk)
     if idea.topic_id:
         return idea.topic
-    body = "\n\n".join(
-        [
-            f"**{_('Problem')}:** {idea.problem}",
-            f"**{_('Proposal')}:** {idea.proposal}",
-            f"**{_('Expected benefit')}:** {idea.benefit}",
-            f"{_('The idea')}: {absolute_url(idea.get_absolute_url())}",
-        ]
+    problem, proposal, benefit, source = (
+        _("Problem"),
+        _("Proposal"),
+        _("Expected benefit"),
+        _("The idea"),
+    )
+    link = absolute_url(idea.get_absolute_url())
+    body = (
+        f"**{problem}:** {idea.problem}\n\n**{proposal}:** {idea.proposal}\n\n"
+        f"**{benefit}:** {idea.benefit}\n\n{source}: {link}"
     )
     title = (_("Idea: %(title)s") % {"title": idea.title})[:TITLE_MAX_LENGTH]
     topic = do_create_topic(actor, idea.community, title=title, body=body)
@@ -251,13 +254,9 @@ def do_close_experiment(actor, experiment: Experiment, *, outcome, learned) -> E
     _check_choice(outcome, Outcome, "outcome")
     learned = clean_text(learned, "learned", TEXT_MAX_LENGTH)
     link = absolute_url(experiment.get_absolute_url())
-    context = "\n\n".join(
-        [
-            experiment.hypothesis,
-            f"{_('How success was measured')}: {experiment.measure}",
-            f"{_('From the experiment')}: {link}",
-        ]
-    )[:TEXT_MAX_LENGTH]
+    measured, source = _("How success was measured"), _("From the experiment")
+    context = f"{experiment.hypothesis}\n\n{measured}: {experiment.measure}\n\n{source}: {link}"
+    context = context[:TEXT_MAX_LENGTH]
     lesson = do_create_lesson(
         actor,
         experiment.community,
