@@ -359,3 +359,27 @@ def test_editing_one_occurrence_in_the_form(client, community, moderator):
     assert sorted(Event.objects.values_list("title", flat=True)) == ["Special", "Stand-up"]
     page = client.get(first.get_absolute_url())
     assert 'href="https://example.org/s.pdf"' in page.text
+
+
+def test_registration_list_is_bounded(client, community, moderator, django_assert_max_num_queries):
+    from koinon.events.models import Feedback
+
+    event = EventFactory(community=community, capacity=3)
+    event.hosts.add(moderator)
+
+    def add(n):
+        for _ in range(n):
+            person = UserFactory()
+            MembershipFactory(community=community, user=person)
+            actions.do_register(person, event)
+            Feedback.objects.create(event=event, user=person, rating=4)
+
+    add(2)
+    _login(client, moderator)
+    url = f"/c/pm/events/{event.pk}/registrations/"
+    client.get(url)
+    few = _count_queries(client, url)
+    add(20)
+    with django_assert_max_num_queries(few):
+        response = client.get(url)
+    assert response.text.count("<tr id=") == 22
