@@ -58,6 +58,15 @@ def _index(post):
     index.update_post(post)
 
 
+def _index_topic(topic):
+    """Every post of the topic: its title, label, tags, group or answer changed."""
+    try:
+        from koinon.search import index
+    except ImportError:
+        return
+    index.update_topic(topic)
+
+
 def clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n")
     if not body.strip():
@@ -256,7 +265,9 @@ def do_delete_post(actor, post: Post) -> Post:
         Topic.objects.filter(pk=topic.pk, reply_count__gt=0).update(
             reply_count=F("reply_count") - 1
         )
-    Topic.objects.filter(pk=topic.pk, accepted_answer=post).update(accepted_answer=None)
+    was_answer = Topic.objects.filter(pk=topic.pk, accepted_answer=post).update(
+        accepted_answer=None
+    )
     log_activity(
         _log_actor(actor, post),
         "post.deleted",
@@ -265,6 +276,9 @@ def do_delete_post(actor, post: Post) -> Post:
         topic=topic.pk,
     )
     _index(post)
+    if was_answer:
+        topic.accepted_answer = None
+        _index_topic(topic)
     return post
 
 
@@ -287,7 +301,7 @@ def do_accept_answer(actor, post: Post) -> Topic:
         topic=topic.pk,
         answer_by=None if post.is_anonymous else post.author_id,
     )
-    _index(post)
+    _index_topic(topic)
     return topic
 
 
@@ -300,6 +314,7 @@ def do_unaccept_answer(actor, topic: Topic) -> Topic:
     log_activity(
         _log_actor(actor, topic), "answer.unaccepted", community=topic.community, target=topic
     )
+    _index_topic(topic)
     return topic
 
 
@@ -375,10 +390,8 @@ def do_edit_topic(actor, topic: Topic, *, title=None, label=None, tags=None) -> 
             target=topic,
             fields=changed,
         )
-    if "title" in changed:
-        opening = topic.posts.filter(is_opening=True).first()
-        if opening is not None:
-            _index(opening)
+    if changed:
+        _index_topic(topic)
     return topic
 
 
@@ -419,6 +432,7 @@ def do_move_topic(actor, topic: Topic, group) -> Topic:
         from_group=old,
         to_group=group.pk if group else None,
     )
+    _index_topic(topic)
     return topic
 
 

@@ -6,3 +6,6 @@ class SearchConfig(AppConfig):
     name = "koinon.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from koinon.search import signals  # noqa: F401 - connects the receivers

@@ -1,4 +1,8 @@
-"""Keeping the search index in step with the content (called by the actions)."""
+"""Keeping the search index in step with the content (called by the actions).
+
+Each post is one Document: its plain text, the topic's title on the opening post,
+and `facets`, the words SQLite's index filters on (see `facets_for`).
+"""
 
 from html import unescape
 
@@ -8,6 +12,7 @@ from django.utils.html import strip_tags
 from koinon.search.models import Document
 
 CONFIGS = {"it": "italian", "en": "english"}
+PUBLIC_SCOPE = "scopepublic"
 
 
 def config_for(language: str) -> str:
@@ -18,13 +23,30 @@ def plain_text(html: str) -> str:
     return " ".join(unescape(strip_tags(html)).split())
 
 
-def update_post(post) -> Document | None:
-    """Index the post's current text, or drop it from the index once deleted."""
-    if post.is_deleted:
-        Document.objects.filter(post_id=post.pk).delete()
-        return None
-    topic = post.topic
-    fields = {
+def scope_for(community) -> str:
+    """Who may find the text: everyone, or the members of one community."""
+    return PUBLIC_SCOPE if community.visibility == "public" else f"scopec{community.pk}"
+
+
+def facets_for(post, topic, tag_ids) -> str:
+    """Letters and digits only, so the FTS tokenizer keeps each facet one word."""
+    words = [scope_for(topic.community), f"comm{topic.community_id}", f"kind{topic.kind}"]
+    if topic.label:
+        words.append(f"label{topic.label}")
+    words += [f"tag{tag_id}" for tag_id in tag_ids]
+    if topic.kind == "question":
+        words.append("answeredyes" if topic.accepted_answer_id else "answeredno")
+    if post.is_opening:
+        words.append("opening")
+    if not post.is_anonymous and post.author_id:
+        words.append(f"author{post.author_id}")
+    if topic.group_id:
+        words.append(f"group{topic.group_id}")
+    return " ".join(words)
+
+
+def _fields(post, topic, tag_ids) -> dict:
+    return {
         "topic_id": topic.pk,
         "community_id": topic.community_id,
         "title": topic.title if post.is_opening else "",
@@ -32,11 +54,47 @@ def update_post(post) -> Document | None:
         "config": config_for(topic.language),
         "author_id": None if post.is_anonymous else post.author_id,
         "created_at": post.created_at,
+        "facets": facets_for(post, topic, tag_ids),
     }
-    document, _created = Document.objects.update_or_create(post_id=post.pk, defaults=fields)
+
+
+def update_post(post) -> Document | None:
+    """Index the post's current text, or drop it from the index once deleted."""
+    if post.is_deleted:
+        Document.objects.filter(post_id=post.pk).delete()
+        return None
+    topic = post.topic
+    tag_ids = list(topic.tags.values_list("pk", flat=True))
+    document, _created = Document.objects.update_or_create(
+        post_id=post.pk, defaults=_fields(post, topic, tag_ids)
+    )
     if connection.vendor == "postgresql":
         _update_vector(Document.objects.filter(pk=document.pk))
     return document
+
+
+def update_topic(topic) -> None:
+    """Refresh every post of a topic whose title, label, tags, group or answer changed."""
+    for post in topic.posts.filter(deleted_at__isnull=True):
+        post.topic = topic
+        update_post(post)
+
+
+def update_community_scope(community, batch_size: int = 2000) -> int:
+    """After a change of visibility: re-scope the community's documents."""
+    scope, changed = scope_for(community), 0
+    documents = Document.objects.filter(community=community)
+    sample = documents.values_list("facets", flat=True).first()
+    if sample is None or sample.startswith(scope + " "):
+        return 0  # a community's documents are re-scoped together: one tells for all
+    stale = Document.objects.filter(community=community).exclude(facets__startswith=scope + " ")
+    while batch := list(stale.only("pk", "facets")[:batch_size]):
+        for document in batch:
+            rest = document.facets.split(" ", 1)[1] if " " in document.facets else ""
+            document.facets = f"{scope} {rest}".strip()
+        Document.objects.bulk_update(batch, ["facets"])
+        changed += len(batch)
+    return changed
 
 
 def _update_vector(documents):
@@ -66,7 +124,12 @@ def index_posts(posts, batch_size: int = 5000) -> int:
     posts = posts.filter(deleted_at__isnull=True, search_document__isnull=True)
     count, last = 0, 0
     while True:
-        batch = list(posts.filter(pk__gt=last).select_related("topic").order_by("pk")[:batch_size])
+        batch = list(
+            posts.filter(pk__gt=last)
+            .select_related("topic__community")
+            .prefetch_related("topic__tags")
+            .order_by("pk")[:batch_size]
+        )
         if not batch:
             break
         last = batch[-1].pk
@@ -79,14 +142,5 @@ def index_posts(posts, batch_size: int = 5000) -> int:
 
 
 def _document_for(post) -> Document:
-    topic = post.topic
-    return Document(
-        post_id=post.pk,
-        topic_id=topic.pk,
-        community_id=topic.community_id,
-        title=topic.title if post.is_opening else "",
-        body=plain_text(post.body_html),
-        config=config_for(topic.language),
-        author_id=None if post.is_anonymous else post.author_id,
-        created_at=post.created_at,
-    )
+    tag_ids = [tag.pk for tag in post.topic.tags.all()]
+    return Document(post_id=post.pk, **_fields(post, post.topic, tag_ids))

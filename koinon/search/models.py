@@ -1,7 +1,7 @@
 """The one search index: a row per searchable text, whatever the database.
 
 SQLite indexes these rows in an FTS5 table that triggers keep in step (see
-migration 0002); PostgreSQL keeps a weighted `tsvector` in `vector` (NULL on
+migrations 0002 and 0003); PostgreSQL keeps a weighted `tsvector` in `vector` (NULL on
 SQLite) with a GIN index. Policy filters (community, group, topic state) join
 live tables at query time, so a community turning private hides its results at once.
 """
@@ -31,6 +31,10 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Words the SQLite index filters on without reading rows: who may see the text
+    # ("scopepublic" or "scopec<community id>"), its community, kind, label, tags,
+    # answered or not, opening post, open author. See `koinon.search.index.facets_for`.
+    facets = models.TextField(blank=True, default="")
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:

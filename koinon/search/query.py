@@ -8,22 +8,26 @@ ranking, so hidden content never reaches a result, a count or a snippet.
 import operator
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import reduce
 
 from django.db import connection
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, Subquery, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from koinon.communities.policy import content_communities_for
+from koinon.communities.models import Community
+from koinon.communities.policy import content_communities_for, member_community_ids
 from koinon.discussions.policy import ANONYMOUS_LABEL
+from koinon.search.index import PUBLIC_SCOPE
 from koinon.search.models import Document
 
 START, STOP = "\ue000", "\ue001"  # private-use marks, replaced by <mark> after escaping
 MAX_TERMS = 12
+CANDIDATES = 2000
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -46,6 +50,7 @@ class Result:
 class Results:
     query: str
     total: int = 0
+    capped: bool = False
     items: list[Result] = field(default_factory=list)
 
 
@@ -56,18 +61,21 @@ def search(
 
     Every word must match, unless `any_word`: then the distinctive words of `query`
     (no short or very common ones) are enough, ranked by how many and how rare.
+    Ranking looks at the most recent CANDIDATES matches, so a common word costs
+    no more than a rare one; beyond that the total is reported as capped.
     """
     query = (query or "").strip()
     results = Results(query=query)
     terms = distinctive_terms(query) if any_word else WORD.findall(query)
     if not terms:
         return results
-    allowed = _filtered(
-        Document.objects.filter(community__in=content_communities_for(user)), filters or {}
-    )
+    allowed = set(content_communities_for(user).values_list("pk", flat=True))
     backend = _postgres if connection.vendor == "postgresql" else _sqlite
-    results.total, hits = backend(allowed, query, terms if any_word else None, limit, offset)
-    results.items = _results(hits)
+    count, hits = backend(
+        user, allowed, query, terms if any_word else None, filters or {}, limit, offset
+    )
+    results.total, results.capped = min(count, CANDIDATES), count > CANDIDATES
+    results.items = _results(hits, allowed)
     return results
 
 
@@ -138,25 +146,97 @@ def fts_match(query: str, any_of: list[str] | None = None) -> str:
     return " ".join(parts)
 
 
+FTS_TABLE = "search_document_fts"
 FTS_COLUMNS = (
-    "rowid, highlight(search_document_fts, 0, %s, %s),"
+    "search_document_fts.rowid, highlight(search_document_fts, 0, %s, %s),"
     " snippet(search_document_fts, 1, %s, %s, '…', 24)"
 )
-FTS_ORDER = "ORDER BY bm25(search_document_fts, 10.0, 1.0) LIMIT %s OFFSET %s"
+FTS_RANK = "bm25(search_document_fts, 10.0, 1.0, 0.0)"
 
 
-def _sqlite(allowed, query, any_of, limit, offset):
-    # The policy's queryset compiled by Django; every value stays a bound parameter.
-    sub_sql, sub_params = allowed.values("id").query.sql_with_params()
-    where = f"search_document_fts MATCH %s AND search_document_fts.rowid IN ({sub_sql})"
-    params = [fts_match(query, any_of), *sub_params]
+def _sqlite(user, allowed, query, any_of, filters, limit, offset):
+    """FTS5 answers the words, the policy and the filters from its posting lists."""
+    facets = _facet_expression(user, allowed, filters)
+    if facets is None:
+        return 0, []
+    match = f"{{title body}} : ({fts_match(query, any_of)}) AND {facets}"
+    source, where, params = _fts_source(match, filters)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM search_document_fts WHERE {where}", params)  # noqa: S608
-        total = cursor.fetchone()[0]
-        sql = f"SELECT {FTS_COLUMNS} FROM search_document_fts WHERE {where} {FTS_ORDER}"  # noqa: S608
-        cursor.execute(sql, [START, STOP, START, STOP, *params, limit, offset])
-        rows = cursor.fetchall()
-    return total, rows
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s)",  # noqa: S608
+            [*params, CANDIDATES + 1],
+        )
+        count = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT {FTS_TABLE}.rowid FROM {source} WHERE {where}"  # noqa: S608
+            f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET %s",
+            [*params, CANDIDATES - 1],
+        )
+        floor = cursor.fetchone()
+        if floor:
+            where, params = f"{where} AND {FTS_TABLE}.rowid >= %s", [*params, floor[0]]
+        cursor.execute(
+            f"SELECT {FTS_COLUMNS} FROM {source} WHERE {where}"  # noqa: S608
+            f" ORDER BY {FTS_RANK} LIMIT %s OFFSET %s",
+            [START, STOP, START, STOP, *params, limit, offset],
+        )
+        return count, cursor.fetchall()
+
+
+def _fts_source(match, filters):
+    """FROM and WHERE: the FTS table alone, or joined to the rows for dates."""
+    source, where, params = FTS_TABLE, f"{FTS_TABLE} MATCH %s", [match]
+    if filters.get("since") or filters.get("until"):
+        source += f" JOIN search_document d ON d.id = {FTS_TABLE}.rowid"
+        for name, op, days in (("since", ">=", 0), ("until", "<", 1)):
+            if filters.get(name):
+                moment = datetime.combine(filters[name] + timedelta(days=days), time.min)
+                moment = timezone.make_aware(moment)
+                where += f" AND d.created_at {op} %s"
+                params.append(connection.ops.adapt_datetimefield_value(moment))
+    return source, where, params
+
+
+def _facet_expression(user, allowed, filters) -> str | None:
+    """`facets : …` terms for the policy and each filter; None when nothing can match."""
+    scopes = [PUBLIC_SCOPE] + [
+        f"scopec{pk}"
+        for pk in Community.objects.filter(pk__in=member_community_ids(user))
+        .exclude(visibility="public")
+        .values_list("pk", flat=True)
+    ]
+    terms = ["(" + " OR ".join(f'"{s}"' for s in scopes) + ")"]
+    for words in _filter_words(allowed, filters):
+        if not words:
+            return None
+        terms.append("(" + " OR ".join(f'"{w}"' for w in words) + ")")
+    return " AND ".join(f"facets : {t}" for t in terms)
+
+
+def _filter_words(allowed, filters):
+    """For each filter, the facet words any of which a document must carry."""
+    from koinon.communities.models import Group
+    from koinon.discussions.models import Label, Tag, TopicKind
+
+    if filters.get("community"):
+        found = Community.objects.filter(slug=filters["community"], pk__in=allowed)
+        yield [f"comm{pk}" for pk in found.values_list("pk", flat=True)]
+    if filters.get("group"):
+        groups = Group.objects.filter(slug=filters["group"], community_id__in=allowed)
+        yield [f"group{pk}" for pk in groups.values_list("pk", flat=True)]
+    if filters.get("kind"):
+        yield [f"kind{filters['kind']}"] if filters["kind"] in TopicKind.values else []
+    if filters.get("label"):
+        yield [f"label{filters['label']}"] if filters["label"] in Label.values else []
+    if filters.get("tag"):
+        tags = Tag.objects.filter(name=filters["tag"]).values_list("pk", flat=True)
+        yield [f"tag{pk}" for pk in tags]
+    if filters.get("author"):
+        yield [f"author{int(filters['author'])}"]
+    if filters.get("answered") in (True, False):
+        yield ["answeredyes" if filters["answered"] else "answeredno"]
+    if filters.get("opening"):
+        yield ["opening"]
 
 
 # --- PostgreSQL: tsvector, websearch_to_tsquery, ts_rank, ts_headline ---------------
@@ -170,35 +250,41 @@ def _postgres_query(query, any_of, cfg):
     return reduce(operator.or_, (SearchQuery(t, config=cfg) for t in any_of))
 
 
-def _postgres(allowed, query, any_of, limit, offset):
+def _postgres(user, allowed, query, any_of, filters, limit, offset):
+    """GIN answers the words; the policy and filters are plain conditions."""
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
     queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in ("italian", "english")}
+    docs = _filtered(Document.objects.filter(community_id__in=allowed), filters)
     # Constant queries per configuration, so the GIN index answers each branch.
-    matches = allowed.filter(
+    matches = docs.filter(
         Q(config="italian", vector=queries["italian"])
         | (~Q(config="italian") & Q(vector=queries["english"]))
     )
-    total = matches.count()
+    count = matches[: CANDIDATES + 1].count()
+    recent = matches.order_by("-id").values("id")[:CANDIDATES]
 
     def by_config(make):
         return Case(When(config="italian", then=make("italian")), default=make("english"))
+
+    ranked = list(
+        Document.objects.filter(id__in=Subquery(recent))
+        .annotate(rank=by_config(lambda cfg: SearchRank(F("vector"), queries[cfg])))
+        .order_by("-rank", "-id")
+        .values_list("id", flat=True)[offset : offset + limit]
+    )
 
     def headline(column, cfg, **options):
         return SearchHeadline(
             column, queries[cfg], config=cfg, start_sel=START, stop_sel=STOP, **options
         )
 
-    rows = (
-        matches.annotate(
-            rank=by_config(lambda cfg: SearchRank(F("vector"), queries[cfg])),
-            title_hl=by_config(lambda cfg: headline("title", cfg, highlight_all=True)),
-            snippet=by_config(lambda cfg: headline("body", cfg, max_words=30, min_words=12)),
-        )
-        .order_by("-rank", "-created_at")
-        .values_list("id", "title_hl", "snippet")[offset : offset + limit]
+    rows = Document.objects.filter(id__in=ranked).annotate(
+        title_hl=by_config(lambda cfg: headline("title", cfg, highlight_all=True)),
+        snippet=by_config(lambda cfg: headline("body", cfg, max_words=30, min_words=12)),
     )
-    return total, list(rows)
+    found = {row[0]: row for row in rows.values_list("id", "title_hl", "snippet")}
+    return count, [found[pk] for pk in ranked if pk in found]
 
 
 # --- Shaping results ------------------------------------------------------------------
@@ -210,7 +296,7 @@ def highlighted(text: str) -> str:
     return mark_safe(html)  # noqa: S308 - escaped above; only our own tags added
 
 
-def _results(hits) -> list[Result]:
+def _results(hits, allowed) -> list[Result]:
     ids = [hit[0] for hit in hits]
     documents = Document.objects.select_related(
         "topic__community", "author__profile", "post"
@@ -218,8 +304,8 @@ def _results(hits) -> list[Result]:
     results = []
     for doc_id, title_hl, snippet in hits:
         doc = documents.get(doc_id)
-        if doc is None:
-            continue
+        if doc is None or doc.community_id not in allowed:
+            continue  # deleted meanwhile, or its community closed since it was indexed
         topic = doc.topic
         results.append(
             Result(
