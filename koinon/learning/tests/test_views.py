@@ -163,3 +163,20 @@ def test_anonymous_visitors_of_a_private_community_are_sent_to_sign_in(
 def test_public_programmes_are_readable_by_anyone(client, programme, cohort):
     assert client.get(programme.get_absolute_url()).status_code == 200
     assert client.get(cohort.get_absolute_url()).status_code == 200
+
+
+def test_the_pages_speak_italian(client, programme, cohort, member, settings):
+    member.language = "it"
+    member.save()
+    login(client, member)
+    body = client.get(cohort.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "Iscriviti" in body and "Moduli" in body and "Il tuo posto" in body
+
+
+def test_the_italian_catalogue_is_complete():
+    from pathlib import Path
+
+    from koinon.lib import po
+
+    path = Path(__file__).resolve().parents[1] / "locale/it/LC_MESSAGES/django.po"
+    assert po.problems(path) == []
