@@ -1,7 +1,8 @@
+import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from koinon.communities.models import GroupKind, GroupMembership, GroupRole
 from koinon.core.models import ActivityEntry
@@ -242,3 +243,41 @@ def test_a_quiz_answer_from_another_question_is_refused(cohort, modules, member)
             answers={q1.pk: q2.choices.first().pk, q2.pk: q2.choices.first().pk},
         )
     assert err.value.code == "unknown_choice"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_thirty_people_racing_for_five_places_never_overfill(programme, mentor, community):
+    cohort = actions.do_create_cohort(
+        mentor,
+        programme,
+        name="Race",
+        starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=30),
+        capacity=5,
+    )
+    people = members(community, 30)
+    barrier = threading.Barrier(len(people))
+    outcomes = []
+
+    def enrol(person):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            actions.do_enrol(person, cohort)
+            outcomes.append("ok")
+        except ActionError as exc:
+            outcomes.append(exc.code)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            outcomes.append(repr(exc))
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=enrol, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["cohort_full"] * 25 + ["ok"] * 5
+    assert Enrolment.objects.filter(cohort=cohort, status="active").count() == 5
