@@ -1,6 +1,8 @@
+import threading
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from koinon.communities.models import Visibility
@@ -249,3 +251,41 @@ def test_project_pages_run_bounded_queries(
         assert client.get(project.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get("/c/pm/projects/").status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_many_people_moving_one_task_at_once_keep_every_move(community):
+    project = ProjectFactory(community=community)
+    people = [MembershipFactory(community=community).user for _i in range(10)]
+    for person in people:
+        ProjectMemberFactory(project=project, user=person)
+    task = TaskFactory(project=project)
+    barrier = threading.Barrier(len(people))
+    errors = []
+    columns = ["doing", "done"]
+
+    def move(index, person):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            fresh = Task.objects.select_related("project__community").get(pk=task.pk)
+            actions.do_move_task(person, fresh, columns[index % 2], base_version=1)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=move, args=(i, p)) for i, p in enumerate(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    task.refresh_from_db()
+    moves = list(TaskMove.objects.filter(task=task).order_by("version"))
+    assert task.version == 11 and [m.version for m in moves] == list(range(2, 12))
+    # The last move is the state, and each move starts where the one before it ended.
+    assert task.status == moves[-1].to_status
+    assert all(a.to_status == b.from_status for a, b in zip(moves, moves[1:], strict=False))
