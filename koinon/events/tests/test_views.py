@@ -383,3 +383,22 @@ def test_registration_list_is_bounded(client, community, moderator, django_asser
     with django_assert_max_num_queries(few):
         response = client.get(url)
     assert response.text.count("<tr id=") == 22
+
+
+def test_event_text_is_escaped_and_markdown_sanitised(client, community, moderator):
+    start = timezone.now() + timedelta(days=1)
+    event = actions.do_create_event(
+        moderator,
+        community,
+        title="<script>alert(1)</script>",
+        description="<img src=x onerror=alert(1)> [x](javascript:alert(1))",
+        venue='"><b>bold</b>',
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    for url in (event.get_absolute_url(), "/c/pm/events/", "/c/pm/events/calendar/"):
+        text = client.get(url).text
+        assert "<script>alert(1)</script>" not in text, url
+        assert "<img src=x" not in text, url  # shown as text, never as markup
+        assert 'href="javascript' not in text, url
+        assert "<b>bold</b>" not in text, url
