@@ -728,3 +728,79 @@ def skills_map(community) -> list[dict]:
         entry["levels"][row["level"] - 1] = row["people"]
         entry["total"] += row["people"]
     return sorted(skills.values(), key=lambda s: (-s["total"], s["name"].lower()))
+
+
+# --- Study groups: agenda and meeting notes ------------------------------------------------
+
+
+def _require_study_member(actor, group):
+    from koinon.communities.models import GroupKind as Kind
+
+    if group.kind != Kind.STUDY:
+        raise ActionError(_("Only study groups have an agenda."), code="not_study_group")
+    access = policy.access_for(actor, group.community)
+    if not (access.is_moderator or access.group_role(group)):
+        raise Forbidden(_("Only members of the study group can do this."))
+    return access
+
+
+@transaction.atomic
+def do_add_agenda_item(actor, group, *, title: str = "", resource=None, practice=None):
+    _require_study_member(actor, group)
+    for item in (resource, practice):
+        if item is not None and item.community_id != group.community_id:
+            raise ActionError(
+                _("Link resources and practices of this community's library only."),
+                field="resource",
+            )
+    title = (
+        (title or "").strip()
+        or (resource.title if resource else "")
+        or (practice.title if practice else "")
+    )
+    if not title:
+        raise ActionError(_("Name a topic or choose something from the library."), field="title")
+    from koinon.learning.models import AgendaItem
+
+    order = (AgendaItem.objects.filter(group=group).aggregate(m=Max("order"))["m"] or 0) + 1
+    item = AgendaItem.objects.create(
+        group=group,
+        order=order,
+        title=title[:200],
+        resource=resource,
+        practice=practice,
+        added_by=actor,
+    )
+    log_activity(actor, "agenda.added", community=group.community, target=group)
+    return item
+
+
+@transaction.atomic
+def do_mark_agenda_item(actor, item, *, covered: bool):
+    _require_study_member(actor, item.group)
+    item.covered_at = timezone.now() if covered else None
+    item.save(update_fields=["covered_at"])
+    return item
+
+
+@transaction.atomic
+def do_add_meeting_note(actor, group, *, body: str, met_on: date | None = None, event=None):
+    _require_study_member(actor, group)
+    body = (body or "").strip()
+    if not body:
+        raise ActionError(_("Write the notes of the meeting."), field="body")
+    if event is not None and event.group_id != group.pk:
+        raise ActionError(_("Choose one of this group's meetings."), field="event")
+    from koinon.learning.models import MeetingNote
+
+    met_on = met_on or (timezone.localdate(event.starts_at) if event else timezone.localdate())
+    note = MeetingNote.objects.create(
+        group=group,
+        event=event,
+        met_on=met_on,
+        body=body,
+        body_html=render_markdown(body),
+        author=actor,
+    )
+    log_activity(actor, "meeting_notes.added", community=group.community, target=group)
+    return note

@@ -99,15 +99,13 @@ class ModuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         from koinon.library.models import Practice, Resource
 
-        self.fields["resources"].queryset = Resource.objects.filter(community=community).order_by(
-            "title"
-        )[:200]
-        self.fields["practices"].queryset = Practice.objects.filter(community=community).order_by(
-            "title"
-        )[:200]
-        if not self.fields["resources"].queryset:
+        resources = Resource.objects.filter(community=community).order_by("title")
+        practices = Practice.objects.filter(community=community).order_by("title")
+        self.fields["resources"].queryset = resources
+        self.fields["practices"].queryset = practices
+        if not resources.exists():
             del self.fields["resources"]
-        if not self.fields["practices"].queryset:
+        if not practices.exists():
             del self.fields["practices"]
 
     def clean_questions(self):
@@ -220,3 +218,38 @@ class GoalForm(forms.Form):
 
 class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Topic"), max_length=TITLE_MAX_LENGTH, required=False)
+    resource = forms.ModelChoiceField(
+        label=_("Or a resource from the library"), queryset=None, required=False
+    )
+    practice = forms.ModelChoiceField(
+        label=_("Or a practice from the library"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        from koinon.library.models import Practice, Resource
+
+        self.fields["resource"].queryset = Resource.objects.filter(community=community).order_by(
+            "title"
+        )
+        self.fields["practice"].queryset = Practice.objects.filter(community=community).order_by(
+            "title"
+        )
+
+
+class MeetingNoteForm(forms.Form):
+    met_on = forms.DateField(
+        label=_("Date of the meeting"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    body = forms.CharField(
+        label=_("Notes"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown is allowed."),
+    )

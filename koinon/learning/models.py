@@ -403,3 +403,73 @@ class LearningGoal(models.Model):
 
     def __str__(self):
         return f"{self.skill_id} to {self.target_level} by {self.target_date}"
+
+
+class AgendaItem(models.Model):
+    """A topic or a library item a study group means to go through, in order."""
+
+    group = models.ForeignKey(
+        "communities.Group", on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    order = models.PositiveIntegerField(_("order"), default=1)
+    title = models.CharField(_("topic"), max_length=TITLE_MAX_LENGTH)
+    resource = models.ForeignKey(
+        "library.Resource",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resource"),
+    )
+    practice = models.ForeignKey(
+        "library.Practice",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("practice"),
+    )
+    covered_at = models.DateTimeField(_("covered"), null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingNote(models.Model):
+    """Notes of one meeting of a study group, optionally tied to its event."""
+
+    group = models.ForeignKey(
+        "communities.Group", on_delete=models.CASCADE, related_name="meeting_notes"
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("meeting"),
+    )
+    met_on = models.DateField(_("date of the meeting"), default=timezone.localdate)
+    body = models.TextField(_("notes"), max_length=TEXT_MAX_LENGTH)
+    body_html = models.TextField(editable=False, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting notes")
+        verbose_name_plural = _("meeting notes")
+        ordering = ["-met_on", "-pk"]
+
+    def __str__(self):
+        return f"notes of {self.met_on}"

@@ -20,6 +20,11 @@ urlpatterns = [
         views.cohort_create,
         name="learning-cohort-create",
     ),
+    path(
+        "c/<slug:slug>/g/<slug:group_slug>/study/",
+        views.study_group,
+        name="learning-study-group",
+    ),
     path("c/<slug:slug>/skills/", views.community_skills, name="learning-skills-map"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="learning-cohort"),
     path("cohorts/<int:pk>/enrol/", views.cohort_enrol, name="learning-cohort-enrol"),

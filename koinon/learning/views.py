@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koinon.accounts.models import Skill, User
+from koinon.communities.models import GroupKind
 from koinon.communities.policy import get_community_for
 from koinon.communities.views import error_page, form_error
 from koinon.learning import actions, charts, pdf, policy
@@ -113,6 +114,7 @@ def programme_list(request, slug):
         "access": access,
         "page": page,
         "can_create": policy.can_create_programme(access),
+        "study_groups": list(community.groups.filter(kind=GroupKind.STUDY).order_by("name")[:50]),
     }
     return render(request, "learning/programme_list.html", context)
 
@@ -843,3 +845,84 @@ def community_skills(request, slug):
         "learning/skills_map.html",
         {"community": community, "access": access, "skills": skills, "levels": range(1, 6)},
     )
+
+
+# --- Study groups -------------------------------------------------------------------------------
+
+
+def _study_group(request, slug, group_slug):
+    from koinon.communities.policy import get_group_for
+
+    try:
+        group, access = get_group_for(request.user, slug, group_slug)
+    except Http404:
+        if not request.user.is_authenticated:
+            raise _LoginNeeded from None
+        raise
+    if group.kind != GroupKind.STUDY:
+        raise Http404
+    group.community = access.community
+    return group, access
+
+
+@_guard
+def study_group(request, slug, group_slug):
+    from koinon.events.models import Event
+    from koinon.learning.forms import AgendaItemForm, MeetingNoteForm
+    from koinon.learning.models import AgendaItem, MeetingNote
+
+    group, access = _study_group(request, slug, group_slug)
+    can_write = access.is_moderator or bool(access.group_role(group))
+    agenda_form = AgendaItemForm(community=group.community)
+    note_form = MeetingNoteForm()
+    status = 200
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        which = request.POST.get("form")
+        try:
+            if which == "agenda":
+                agenda_form = AgendaItemForm(request.POST, community=group.community)
+                if agenda_form.is_valid():
+                    actions.do_add_agenda_item(request.user, group, **agenda_form.cleaned_data)
+                    return redirect("learning-study-group", slug, group_slug)
+            elif which == "covered":
+                item = AgendaItem.objects.filter(group=group, pk=request.POST.get("item")).first()
+                if item is None:
+                    raise Http404
+                actions.do_mark_agenda_item(
+                    request.user, item, covered=request.POST.get("covered") == "1"
+                )
+                return redirect("learning-study-group", slug, group_slug)
+            elif which == "note":
+                note_form = MeetingNoteForm(request.POST)
+                if note_form.is_valid():
+                    actions.do_add_meeting_note(
+                        request.user,
+                        group,
+                        body=note_form.cleaned_data["body"],
+                        met_on=note_form.cleaned_data["met_on"],
+                    )
+                    return redirect("learning-study-group", slug, group_slug)
+        except ActionError as error:
+            form_error(note_form if which == "note" else agenda_form, error)
+        status = 400
+    agenda = list(AgendaItem.objects.filter(group=group).select_related("resource", "practice"))
+    notes = paginate(
+        request, MeetingNote.objects.filter(group=group).select_related("author__profile"), 10
+    )
+    meetings = list(
+        Event.objects.filter(group=group, ends_at__gte=timezone.now()).order_by("starts_at")[:5]
+    )
+    context = {
+        "community": group.community,
+        "group": group,
+        "access": access,
+        "can_write": can_write,
+        "agenda": agenda,
+        "notes": notes,
+        "meetings": meetings,
+        "agenda_form": agenda_form,
+        "note_form": note_form,
+    }
+    return render(request, "learning/study_group.html", context, status=status)

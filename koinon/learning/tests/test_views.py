@@ -180,3 +180,23 @@ def test_the_italian_catalogue_is_complete():
 
     path = Path(__file__).resolve().parents[1] / "locale/it/LC_MESSAGES/django.po"
     assert po.problems(path) == []
+
+
+def test_the_module_form_links_library_items(client, programme, mentor, community):
+    from koinon.library.models import Practice, Resource
+
+    book = Resource.objects.create(community=community, kind="book", title="A book")
+    practice = Practice.objects.create(
+        community=community, title="Check-in", slug="check-in", summary="s", body="b"
+    )
+    login(client, mentor)
+    url = reverse("learning-module-create", args=["pm", programme.slug])
+    assert "A book" in client.get(url).content.decode()
+    response = client.post(
+        url, {"title": "Read", "resources": [book.pk], "practices": [practice.pk]}
+    )
+    assert response.status_code == 302
+    module = Module.objects.get(title="Read")
+    assert list(module.resources.all()) == [book]
+    cohort_page = client.get(reverse("learning-programme-create", args=["pm"]))
+    assert cohort_page.status_code == 200
