@@ -3,6 +3,7 @@ the registration list (and CSV), and the iCalendar files and feeds."""
 
 import calendar
 import csv
+import zoneinfo
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -204,7 +205,25 @@ def event_detail(request, slug, pk, *, feedback_form=None, check_in_form=None, s
         context["my_feedback"] = mine
     context["feedback_form"] = feedback_form
     context["check_in_form"] = check_in_form or CheckInForm()
+    context["reader_time_zone"] = _reader_time_zone(request.user, event)
     return render(request, "events/event_detail.html", context, status=status)
+
+
+def _reader_time_zone(user, event) -> str | None:
+    """The reader's own zone (from their profile) when it differs from the event's."""
+    if not user.is_authenticated:
+        return None
+    profile = getattr(user, "profile", None)
+    name = getattr(profile, "time_zone", "") or ""
+    if not name or name == event.time_zone:
+        return None
+    try:
+        zone = zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+    if event.starts_at.astimezone(zone).utcoffset() == event.local_start.utcoffset():
+        return None  # same clock time: nothing to add
+    return name
 
 
 @login_required

@@ -402,3 +402,17 @@ def test_event_text_is_escaped_and_markdown_sanitised(client, community, moderat
         assert "<img src=x" not in text, url  # shown as text, never as markup
         assert 'href="javascript' not in text, url
         assert "<b>bold</b>" not in text, url
+
+
+def test_reader_in_another_zone_also_sees_their_own_time(client, community, member):
+    start = timezone.datetime(2027, 3, 16, 17, 0, tzinfo=UTC)  # 18:00 in Rome
+    event = EventFactory(community=community, starts_at=start, ends_at=start + timedelta(hours=1))
+    member.profile.time_zone = "America/New_York"
+    member.profile.save()
+    _login(client, member)
+    text = client.get(event.get_absolute_url()).text
+    assert "6 p.m." in text and "(Europe/Rome)" in text
+    assert "Your time:" in text and "1 p.m." in text and "(America/New_York)" in text
+    member.profile.time_zone = "Europe/Rome"
+    member.profile.save()
+    assert "Your time:" not in client.get(event.get_absolute_url()).text
