@@ -175,6 +175,17 @@ def test_idea_to_project(
     assert_accessible(author)
     shot(author, "board")
 
+    # --- Every list and detail page: one heading, no serious accessibility problem. ---
+    for address in (
+        "/c/pm/ideas/?sort=status",
+        "/c/pm/experiments/",
+        f"/c/pm/experiments/{experiment.pk}/",
+        "/c/pm/projects/",
+    ):
+        author.goto(address)
+        assert author.locator("h1").count() == 1
+        assert_accessible(author)
+
     # --- A phone shows the board without sideways scrolling. ---
     phone = logged_in_page(browser, live_server, member, network, width=320)
     for address in (f"/c/pm/projects/{project.pk}/", f"/c/pm/ideas/{idea.pk}/", "/c/pm/ideas/"):

@@ -216,3 +216,11 @@ def test_new_member_can_log_in_and_see_the_board(community):
     client = Client()
     assert client.login(email="new@example.org", password=PASSWORD)
     assert client.get("/c/pm/ideas/").status_code == 200
+
+
+def test_status_changes_would_notify_the_author_and_the_supporters(idea, member, mentor):
+    from koinon.projects.notify import idea_followers, project_kinds
+
+    actions.do_support_idea(mentor, idea)
+    assert idea_followers(None, idea) == {member.pk, mentor.pk}
+    assert [k.key for k in project_kinds()] == ["idea_status", "task_assigned"]
