@@ -226,3 +226,30 @@ def test_every_app_with_personal_data_adds_to_the_export_and_the_erasure(member,
     actions.do_erase_account(member)
     assert not Follow.objects.filter(follower=member).exists()
     assert not Participant.objects.filter(user=member, left_at__isnull=True).exists()
+
+
+def test_erasure_frees_coming_event_places_and_withdraws_mentoring(member, moderator, community):
+    from datetime import timedelta
+
+    from koinon.events.actions import do_create_event, do_register
+    from koinon.events.models import Registration
+    from koinon.mentoring.models import MentoringOffer
+
+    start = timezone.now() + timedelta(days=3)
+    event = do_create_event(
+        moderator,
+        community,
+        title="Retro",
+        kind="meetup",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        capacity=1,
+    )
+    do_register(member, event)
+    do_register(moderator, event)
+    MentoringOffer.objects.create(mentor=member, topics="Scrum", capacity=2, format="online")
+
+    actions.do_erase_account(member)
+
+    assert Registration.objects.get(user=moderator).status == "confirmed"
+    assert not MentoringOffer.objects.filter(mentor=member, is_active=True).exists()
