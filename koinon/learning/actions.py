@@ -532,11 +532,13 @@ def do_mark_completion(actor, enrolment: Enrolment) -> Enrolment:
 
 @transaction.atomic
 def do_assign_peer_reviews(actor, cohort: Cohort, module: Module) -> list[PeerReview]:
-    """Each submitted hand-in gets N reviewers among the others who handed in.
+    """Each submitted hand-in gets N reviewers, never its author, the load balanced.
 
-    The first time, round-robin over the hand-ins in order: the author of hand-in
-    i + k reviews hand-in i (k = 1..N), so everyone reviews exactly N and never
-    their own. Hand-ins submitted later go to the least-loaded peers.
+    The first time, with more hand-ins than N, round-robin over the hand-ins in order:
+    the author of hand-in i + k reviews hand-in i (k = 1..N), so everyone who handed in
+    reviews exactly N. Hand-ins still short of reviewers (submitted later, or too few
+    hand-ins) go to the least-loaded peers: those who handed in first, then the other
+    participants.
     """
     _require_facilitator(actor, cohort.programme)
     _locked(cohort)
@@ -550,41 +552,52 @@ def do_assign_peer_reviews(actor, cohort: Cohort, module: Module) -> list[PeerRe
         .select_related("enrolment")
         .order_by("submitted_at", "pk")
     )
-    n = min(cohort.peer_reviewers, len(hand_ins) - 1)
-    if n < 1:
-        raise ActionError(
-            _("At least two hand-ins are needed for peer review."), code="too_few_hand_ins"
-        )
     authors = [h.enrolment.user_id for h in hand_ins]
+    others = [
+        user_id
+        for user_id in Enrolment.objects.filter(cohort=cohort, status__in=SEATED)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+        if user_id not in authors
+    ]
+    pool = authors + others
+    n = min(cohort.peer_reviewers, len(pool) - 1)
+    if not hand_ins or n < 1:
+        raise ActionError(
+            _("Peer review needs a hand-in and at least two participants."),
+            code="too_few_hand_ins",
+        )
     existing = set(
         PeerReview.objects.filter(hand_in__in=hand_ins).values_list("hand_in_id", "reviewer_id")
     )
     new = []
-    if not existing:
+    if not existing and len(authors) > n:
         for i, hand_in in enumerate(hand_ins):
             for k in range(1, n + 1):
-                new.append(PeerReview(hand_in=hand_in, reviewer_id=authors[(i + k) % len(authors)]))
-    else:
-        load = dict.fromkeys(authors, 0)
-        have = {h.pk: 0 for h in hand_ins}
-        for hand_in_id, reviewer_id in existing:
-            have[hand_in_id] = have.get(hand_in_id, 0) + 1
-            if reviewer_id in load:
-                load[reviewer_id] += 1
-        for i, hand_in in enumerate(hand_ins):
-            while have[hand_in.pk] < n:
-                candidates = [
-                    a for a in authors if a != authors[i] and (hand_in.pk, a) not in existing
-                ]
-                if not candidates:
-                    break
-                reviewer = min(
-                    candidates, key=lambda a: (load[a], (authors.index(a) - i) % len(authors))
-                )
+                reviewer = authors[(i + k) % len(authors)]
                 new.append(PeerReview(hand_in=hand_in, reviewer_id=reviewer))
                 existing.add((hand_in.pk, reviewer))
-                load[reviewer] += 1
-                have[hand_in.pk] += 1
+    load = dict.fromkeys(pool, 0)
+    have = {h.pk: 0 for h in hand_ins}
+    for hand_in_id, reviewer_id in existing:
+        have[hand_in_id] += 1
+        if reviewer_id in load:
+            load[reviewer_id] += 1
+    position = {user_id: index for index, user_id in enumerate(pool)}
+    for i, hand_in in enumerate(hand_ins):
+        author = authors[i]
+        while have[hand_in.pk] < n:
+            candidates = [a for a in pool if a != author and (hand_in.pk, a) not in existing]
+            if not candidates:
+                break
+            reviewer = min(
+                candidates,
+                key=lambda a: (load[a], a not in authors, (position[a] - i) % len(pool)),
+            )
+            new.append(PeerReview(hand_in=hand_in, reviewer_id=reviewer))
+            existing.add((hand_in.pk, reviewer))
+            load[reviewer] += 1
+            have[hand_in.pk] += 1
     PeerReview.objects.bulk_create(new)
     log_activity(
         actor,

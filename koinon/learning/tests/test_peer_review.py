@@ -136,3 +136,19 @@ def test_the_review_journey_in_the_pages(client, big_cohort, modules, community,
     assert client.login(email=author.email, password=PASSWORD)
     mine = client.get(reverse("learning-hand-in", args=[big_cohort.pk, hand_in.pk]))
     assert "Clarity: 4 of 5" in mine.content.decode()
+
+
+def test_with_a_single_hand_in_another_participant_reviews_it(
+    big_cohort, modules, community, mentor
+):
+    author, reader = members(community, 2)
+    actions.do_enrol(reader, big_cohort)
+    (hand_in,) = hand_ins_by(big_cohort, modules[1], [author])
+    created = actions.do_assign_peer_reviews(mentor, big_cohort, modules[1])
+    assert [(r.hand_in_id, r.reviewer_id) for r in created] == [(hand_in.pk, reader.pk)]
+
+
+def test_assigning_twice_adds_nothing(big_cohort, modules, community, mentor):
+    hand_ins_by(big_cohort, modules[1], members(community, 4))
+    assert len(actions.do_assign_peer_reviews(mentor, big_cohort, modules[1])) == 8
+    assert actions.do_assign_peer_reviews(mentor, big_cohort, modules[1]) == []
