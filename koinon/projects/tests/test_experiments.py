@@ -165,3 +165,9 @@ def test_experiments_of_a_private_community_are_404_for_outsiders(experiment, co
     assert client.get("/c/pm/experiments/").status_code == 404
     assert client.get(experiment.get_absolute_url()).status_code == 404
     assert client.post(f"/c/pm/experiments/{experiment.pk}/close/").status_code == 404
+
+
+def test_an_impossible_date_is_a_form_error_not_a_500(community, member):
+    response = client_for(member).post("/c/pm/experiments/new/", _form(starts_on="2027-13-45"))
+    assert response.status_code == 400
+    assert not Experiment.objects.exists()

@@ -224,3 +224,11 @@ def test_status_changes_would_notify_the_author_and_the_supporters(idea, member,
     actions.do_support_idea(mentor, idea)
     assert idea_followers(None, idea) == {member.pk, mentor.pk}
     assert [k.key for k in project_kinds()] == ["idea_status", "task_assigned"]
+
+
+def test_anonymous_visitors_read_a_public_board_without_buttons(idea, mentor):
+    actions.do_support_idea(mentor, idea)
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").get("/c/pm/ideas/").content.decode()
+    assert "Shorter stand-ups" in page and "1 supporter" in page
+    assert "Support this idea" not in page and "/c/pm/ideas/new/" not in page
+    assert Client().post(f"/c/pm/ideas/{idea.pk}/support/").status_code == 302  # to log in

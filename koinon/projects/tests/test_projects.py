@@ -289,3 +289,9 @@ def test_many_people_moving_one_task_at_once_keep_every_move(community):
     # The last move is the state, and each move starts where the one before it ended.
     assert task.status == moves[-1].to_status
     assert all(a.to_status == b.from_status for a, b in zip(moves, moves[1:], strict=False))
+
+
+def test_a_bad_due_date_is_a_form_error_not_a_500(project, member):
+    response = client_for(member).post(_url(project, "tasks/"), {"title": "x", "due_on": "soon"})
+    assert response.status_code == 400
+    assert not Task.objects.exists()
