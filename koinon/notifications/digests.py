@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from koinon.communities.models import Membership
+from koinon.communities.models import Membership, Visibility
 from koinon.core.models import ActivityEntry
 from koinon.lib.mail import absolute_url
 from koinon.notifications.kinds import KINDS, sentence
@@ -43,6 +43,7 @@ NEWS_VERBS = (
 )
 NEWS_PER_COMMUNITY = 10
 QUESTIONS = 5
+OPEN_QUESTIONS_PER_COMMUNITY = 200
 EVENTS = 5
 
 
@@ -105,21 +106,133 @@ def _targets(entries):
     return found
 
 
-def build_digest(user, period: str, begins, ends, *, now=None) -> Digest:
-    """What `user` should read about in this period; only what they may see now."""
+class RunCache:
+    """What every member of a community shares within one run: its news and its events."""
+
+    def __init__(self, begins, ends, now):
+        self.begins, self.ends, self.now = begins, ends, now
+        self.news: dict[int, list] = {}  # community id → [(actor id, title, url)]
+        self.events: dict[int, list] = {}  # community id → [(starts, event)]
+        self.questions: dict[int, list] = {}  # community id → open questions, newest first
+
+    def load(self, communities: dict):
+        """Fetch, in a few queries, whatever these communities' members still need."""
+        missing = [cid for cid in communities if cid not in self.news]
+        if not missing:
+            return
+        entries = list(
+            ActivityEntry.objects.filter(
+                community_id__in=missing,
+                verb__in=NEWS_VERBS,
+                is_private=False,
+                created_at__gte=self.begins,
+                created_at__lt=self.ends,
+            ).order_by("community_id", "created_at")[: 50 * len(missing)]
+        )
+        targets = _targets(entries)
+        for cid in missing:
+            self.news[cid] = []
+            self.events[cid] = []
+            self.questions[cid] = []
+        for entry in entries:
+            obj = targets.get((entry.target_type_id, entry.target_id))
+            if obj is None or getattr(obj, "deleted_at", None):
+                continue
+            if getattr(obj, "cancelled_at", None):
+                continue
+            title = getattr(obj, "title", None) or getattr(obj, "name", None) or ""
+            items = self.news[entry.community_id]
+            if title and len(items) < NEWS_PER_COMMUNITY + 5:
+                items.append((entry.actor_id, str(title), absolute_url(obj.get_absolute_url())))
+        from koinon.events.models import Event
+
+        for event in (
+            Event.objects.filter(
+                community_id__in=missing,
+                cancelled_at__isnull=True,
+                starts_at__gte=self.now,
+                starts_at__lt=self.now + timedelta(days=7),
+            )
+            .select_related("community")
+            .order_by("starts_at")
+        ):
+            found = self.events[event.community_id]
+            if len(found) < EVENTS:
+                found.append((event.starts_at, event))
+        self._load_questions(missing)
+
+    def _load_questions(self, community_ids):
+        """Open questions of the last 30 days that nobody answered yet, with their tags."""
+        from koinon.discussions.models import Topic, TopicKind
+
+        open_questions = (
+            Topic.objects.filter(
+                community_id__in=community_ids,
+                kind=TopicKind.QUESTION,
+                accepted_answer__isnull=True,
+                reply_count=0,
+                archived=False,
+                created_at__gte=self.now - timedelta(days=30),
+            )
+            .select_related("community")
+            .prefetch_related("tags")
+            .order_by("-created_at")
+        )
+        for topic in open_questions:
+            found = self.questions[topic.community_id]
+            if len(found) < OPEN_QUESTIONS_PER_COMMUNITY:
+                found.append(
+                    (
+                        topic.created_at,
+                        topic.title,
+                        topic.title.lower(),
+                        {tag.name for tag in topic.tags.all()},
+                        topic.author_id,
+                        absolute_url(topic.get_absolute_url()),
+                    )
+                )
+
+
+def build_digest(
+    user, period: str, begins, ends, *, now=None, cache: RunCache | None = None
+) -> Digest:
+    """What `user` should read about in this period; only what they may see now.
+
+    Uses `user.digest_subscription` and `user.notification_preferences` when they were
+    fetched with the user (as `send_digests` does), else one query each.
+    """
     now = now or timezone.now()
+    cache = cache or RunCache(begins, ends, now)
     digest = Digest()
     channels = {k.key: k.default for k in KINDS}
-    channels.update(dict(Preference.objects.filter(user=user).values_list("kind", "channel")))
+    channels.update({p.kind: p.channel for p in user.notification_preferences.all()})
     kinds = [key for key, channel in channels.items() if channel == period]
+    member_of = Membership.objects.filter(user=user).values("community_id")
     if kinds:
-        for n in Notification.objects.filter(
-            recipient=user, kind__in=kinds, created_at__gte=begins, created_at__lt=ends
-        ).order_by("created_at")[:50]:
-            n.recipient = user
+        readable = (
+            Q(community__isnull=True)
+            | Q(community__visibility=Visibility.PUBLIC)
+            | Q(community_id__in=member_of)
+        )
+        for n in (
+            Notification.objects.filter(
+                readable,
+                recipient=user,
+                kind__in=kinds,
+                created_at__gte=begins,
+                created_at__lt=ends,
+            )
+            .exclude(
+                community_id__in=CommunityMute.objects.filter(user=user).values("community_id")
+            )
+            .order_by("created_at")[:50]
+        ):
             digest.notifications.append((sentence(n), absolute_url(n.url) if n.url else ""))
 
-    subscription = DigestSubscription.objects.filter(user=user).first()
+    try:
+        subscription = user.digest_subscription
+    except DigestSubscription.DoesNotExist:
+        subscription = None
     if not (subscription and getattr(subscription, period)):
         return digest
 
@@ -133,81 +246,48 @@ def build_digest(user, period: str, begins, ends, *, now=None) -> Digest:
     }
     if not communities:
         return digest
-    entries = list(
-        ActivityEntry.objects.filter(
-            community_id__in=communities,
-            verb__in=NEWS_VERBS,
-            is_private=False,
-            created_at__gte=begins,
-            created_at__lt=ends,
-        )
-        .exclude(actor=user)
-        .order_by("community_id", "created_at")[:500]
-    )
-    targets = _targets(entries)
-    grouped: dict[int, list] = {}
-    for entry in entries:
-        obj = targets.get((entry.target_type_id, entry.target_id))
-        if obj is None or getattr(obj, "deleted_at", None) or getattr(obj, "cancelled_at", None):
-            continue
-        title = getattr(obj, "title", None) or getattr(obj, "name", None) or ""
-        items = grouped.setdefault(entry.community_id, [])
-        if len(items) < NEWS_PER_COMMUNITY and title:
-            items.append((str(title), absolute_url(obj.get_absolute_url())))
-    digest.news = [(communities[cid], items) for cid, items in grouped.items() if items]
-    digest.questions = _questions_for(user, list(communities), now)
-    digest.events = _events_for(list(communities), now)
+    cache.load(communities)
+    for cid, community in communities.items():
+        items = [(t, u) for actor, t, u in cache.news[cid] if actor != user.pk]
+        if items:
+            digest.news.append((community, items[:NEWS_PER_COMMUNITY]))
+    digest.questions = _questions_for(user, communities, cache)
+    upcoming = sorted((e for cid in communities for e in cache.events[cid]), key=lambda e: e[0])[
+        :EVENTS
+    ]
+    digest.events = [
+        (e.title, absolute_url(e.get_absolute_url()), starts, e.community.name)
+        for starts, e in upcoming
+    ]
     return digest
 
 
-def _questions_for(user, community_ids, now):
-    """Open questions without a reply, tagged with (or titled by) one of the reader's skills."""
+def _skills_of(user) -> list[str]:
+    """The reader's skill names (prefetched by `send_digests`, else one query)."""
+    cached = getattr(user, "_prefetched_objects_cache", {}).get("skills")
+    if cached is not None:
+        return [ps.skill.name for ps in cached]
     from koinon.accounts.models import ProfileSkill
 
-    try:
-        from koinon.discussions.models import Topic, TopicKind
-    except ImportError:  # pragma: no cover - discussions is installed
-        return []
-    skills = list(ProfileSkill.objects.filter(user=user).values_list("skill__name", flat=True)[:20])
+    return list(ProfileSkill.objects.filter(user=user).values_list("skill__name", flat=True))
+
+
+def _questions_for(user, communities, cache):
+    """Open questions without a reply, tagged with (or titled by) one of the reader's skills."""
+    skills = [s.lower() for s in _skills_of(user)[:20]]
     if not skills:
         return []
-    match = Q(tags__name__in=[slugify(s, allow_unicode=True) for s in skills])
-    for name in skills:
-        match |= Q(title__icontains=name)
-    found = (
-        Topic.objects.filter(
-            match,
-            community_id__in=community_ids,
-            kind=TopicKind.QUESTION,
-            accepted_answer__isnull=True,
-            reply_count=0,
-            archived=False,
-            created_at__gte=now - timedelta(days=30),
-        )
-        .exclude(author=user)
-        .select_related("community")
-        .distinct()
-        .order_by("-created_at")[:QUESTIONS]
-    )
-    return [(t.title, absolute_url(t.get_absolute_url()), t.community.name) for t in found]
-
-
-def _events_for(community_ids, now):
-    from koinon.events.models import Event
-
-    found = (
-        Event.objects.filter(
-            community_id__in=community_ids,
-            cancelled_at__isnull=True,
-            starts_at__gte=now,
-            starts_at__lt=now + timedelta(days=7),
-        )
-        .select_related("community")
-        .order_by("starts_at")[:EVENTS]
-    )
-    return [
-        (e.title, absolute_url(e.get_absolute_url()), e.starts_at, e.community.name) for e in found
-    ]
+    slugs = {slugify(s, allow_unicode=True) for s in skills}
+    found = []
+    for cid in communities:
+        for question in cache.questions[cid]:
+            created, title, lowered, tags, author_id, url = question
+            if author_id == user.pk:
+                continue
+            if tags & slugs or any(skill in lowered for skill in skills):
+                found.append((created, title, url, communities[cid].name))
+    found.sort(key=lambda q: q[0], reverse=True)
+    return [(title, url, name) for _c, title, url, name in found[:QUESTIONS]]
 
 
 def claim(user, period: str, start: date) -> DigestDelivery | None:
@@ -225,14 +305,19 @@ def send_digests(period: str, *, today: date | None = None, limit: int | None = 
 
     start, begins, ends = period_bounds(period, today)
     sent = 0
-    people = recipients(period).select_related("profile")
+    cache = RunCache(begins, ends, timezone.now())
+    people = (
+        recipients(period)
+        .select_related("profile", "digest_subscription")
+        .prefetch_related("notification_preferences", "skills__skill")
+    )
     if limit is not None:
         people = people[:limit]
     for user in people.iterator(chunk_size=500):
         delivery = claim(user, period, start)
         if delivery is None:
             continue
-        digest = build_digest(user, period, begins, ends)
+        digest = build_digest(user, period, begins, ends, cache=cache)
         if digest.lines:
             context = {"digest": digest, "period": period, "period_start": start}
             send_mail_to(user, "notifications/email/digest", context, unsubscribe_scope=DIGESTS)

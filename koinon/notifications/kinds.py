@@ -264,7 +264,7 @@ KINDS = [
     Kind(
         "mentoring_reply",
         _("Replies about my mentorships"),
-        _("Your mentorship with %(actor)s changed: %(subject)s"),
+        _("Your mentorship with %(actor)s changed"),
         (
             "mentoring.accepted",
             "mentoring.declined",
@@ -275,6 +275,14 @@ KINDS = [
         ),
         mentorship_parties,
         explicit=True,
+        sentences={
+            "mentoring.accepted": _("%(actor)s agreed to be your mentor"),
+            "mentoring.declined": _("%(actor)s cannot be your mentor this time"),
+            "mentoring.started": _("Your mentorship with %(actor)s has started"),
+            "mentoring.completed": _("Your mentorship with %(actor)s is complete"),
+            "mentoring.ended": _("Your mentorship with %(actor)s has ended"),
+            "mentoring.paired": _("%(actor)s paired you for mentoring"),
+        },
     ),
     Kind(
         "message",
@@ -330,7 +338,7 @@ def subject_and_url(entry, target) -> tuple[str, str]:
                 return community.name, community.get_absolute_url()
         return community.name, community.get_absolute_url()
     if label == "mentoring.mentorship":
-        return str(target.get_status_display()), target.get_absolute_url()
+        return "", target.get_absolute_url()  # the sentence says it, in the reader's language
     if label == "messaging.conversation":
         return target.subject, target.get_absolute_url()
     title = getattr(target, "title", None) or getattr(target, "name", None) or ""

@@ -183,3 +183,16 @@ def test_the_command_sends_the_digests(community, owner, member, capsys):
     subscribe(member, weekly=True)
     call_command("send_digests", "--period", "weekly")
     assert "digest(s) sent" in capsys.readouterr().out
+
+
+def test_a_digest_drops_lines_the_reader_can_no_longer_see(commit, community, owner, member):
+    from koinon.communities.models import Membership
+
+    community.visibility = Visibility.PRIVATE
+    community.save()
+    Preference.objects.create(user=owner, kind="reply", channel=Channel.DAILY)
+    topic = talk.do_create_topic(owner, community, title="Budget", body="Numbers?")
+    commit(talk.do_reply, member, topic, body="Here.")
+    Membership.objects.filter(user=owner).delete()  # she left before the digest went out
+    assert send() == 0
+    assert digest_mails(owner) == []

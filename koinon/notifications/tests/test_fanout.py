@@ -171,6 +171,8 @@ def test_mentoring_requests_and_replies_reach_the_other_party(commit, community,
     assert kinds_of(mentor) == ["mentoring_request"]
     commit(mentoring_actions.do_accept_mentorship, mentor, mentorship)
     assert kinds_of(member) == ["mentoring_reply"]
+    reply = Notification.objects.get(recipient=member)
+    assert sentence(reply) == "Martina agreed to be your mentor"
 
 
 def test_a_new_conversation_notifies_its_participants(commit, community, member, mentor):
