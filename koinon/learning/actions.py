@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from koinon.learning.models import (
     new_certificate_code,
 )
 from koinon.lib.errors import ActionError, Conflict, Forbidden
+from koinon.lib.mail import absolute_url, send_templated_mail
 from koinon.lib.markdown import render_markdown
 
 
@@ -329,6 +331,16 @@ def do_invite(actor, cohort: Cohort, user) -> Enrolment:
         enrolment = Enrolment(cohort=cohort, user=user)
     enrolment.status = EnrolmentStatus.INVITED
     enrolment.save()
+    context = {
+        "person": user,
+        "cohort": cohort,
+        "cohort_url": absolute_url(cohort.get_absolute_url()),
+    }
+    transaction.on_commit(
+        lambda: send_templated_mail(
+            user.email, "learning/email/invited", context, user.language or None
+        )
+    )
     log_activity(actor, "cohort.invited", community=community, target=cohort, user_id=user.pk)
     return enrolment
 
@@ -517,6 +529,20 @@ def do_mark_completion(actor, enrolment: Enrolment) -> Enrolment:
     enrolment.completed_by = actor
     enrolment.certificate_code = new_certificate_code()
     enrolment.save()
+    person = enrolment.user
+    context = {
+        "person": person,
+        "cohort": cohort,
+        "record_url": absolute_url(reverse("learning-completion", args=[cohort.pk])),
+        "verify_url": absolute_url(
+            reverse("learning-certificate", args=[enrolment.certificate_code])
+        ),
+    }
+    transaction.on_commit(
+        lambda: send_templated_mail(
+            person.email, "learning/email/completed", context, person.language or None
+        )
+    )
     log_activity(
         actor,
         "cohort.completed",

@@ -13,6 +13,15 @@ class Point:
     level: int
     day: object
 
+    # Coordinates as text: templates would localise floats ("200,0" in Italian).
+    @property
+    def sx(self) -> str:
+        return f"{self.x}"
+
+    @property
+    def sy(self) -> str:
+        return f"{self.y}"
+
 
 def level_chart(points) -> dict:
     """`points` are (date, level) in date order; returns what the SVG template draws."""
@@ -35,7 +44,7 @@ def level_chart(points) -> dict:
         "polyline": " ".join(f"{p.x},{p.y}" for p in shaped),
         "width": WIDTH,
         "height": HEIGHT,
-        "levels": [{"level": n, "y": y_of(n)} for n in range(1, 6)],
+        "levels": [{"level": n, "y": f"{y_of(n)}"} for n in range(1, 6)],
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "axis_y": HEIGHT - BOTTOM + 24,

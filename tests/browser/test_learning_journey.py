@@ -128,3 +128,41 @@ def test_programme_cohort_reflection_review_certificate(
     network.assert_only_our_host()
     for page in (martina, mia, luca_page):
         assert page.js_errors == []
+
+
+def test_skills_chart_goals_and_skills_map_are_accessible(
+    browser, live_server, community, member, network, shot, assert_accessible
+):
+    from datetime import date, timedelta
+
+    from koinon.accounts.models import ProfileSkill, Skill
+    from koinon.learning import actions
+
+    skill = Skill.objects.create(name="Facilitazione")
+    ProfileSkill.objects.create(user=member, skill=skill, level=3)
+    for days, level in ((90, 2), (45, 3)):
+        actions.do_assess_skill(
+            member, skill=skill, level=level, assessed_on=date.today() - timedelta(days)
+        )
+    mia = logged_in_page(browser, live_server, member, network)
+    mia.goto("/learning/skills/")
+    form = mia.locator("main form").first
+    form.get_by_label("Competenza").fill("Facilitazione")
+    form.get_by_label("4", exact=True).check()
+    form.get_by_role("button", name="Salva la valutazione").click()
+    mia.get_by_text("Valutazione salvata.").wait_for()
+    assert_accessible(mia)
+    mia.get_by_role("link", name="Facilitazione").click()
+    chart = mia.locator("svg.skill-chart")
+    assert chart.get_attribute("role") == "img"
+    assert mia.locator("svg.skill-chart circle").count() == 3
+    assert mia.locator("main table tbody tr").count() == 3
+    assert_accessible(mia)
+    mia.set_viewport_size({"width": 320, "height": 800})
+    shot(mia, "skill-chart-phone")
+    mia.goto("/c/pm/skills/")
+    assert "Facilitazione" in mia.locator("main table").inner_text()
+    assert_accessible(mia)
+    shot(mia, "skills-map-phone")
+    network.assert_only_our_host()
+    assert mia.js_errors == []

@@ -20,6 +20,12 @@ from koinon.lib.errors import ActionError
 pytestmark = pytest.mark.django_db
 
 
+def transaction_commit():
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def test_a_mentor_creates_a_programme_with_facilitators_outcomes_and_rubric(programme, mentor):
     assert programme.slug == "facilitation-basics"
     assert "<em>facilitate</em>" in programme.description_html
@@ -281,3 +287,24 @@ def test_thirty_people_racing_for_five_places_never_overfill(programme, mentor, 
         thread.join()
     assert sorted(outcomes) == ["cohort_full"] * 25 + ["ok"] * 5
     assert Enrolment.objects.filter(cohort=cohort, status="active").count() == 5
+
+
+def test_an_invitation_is_mailed_in_the_invitee_s_language(cohort, member, mentor, mailoutbox):
+    member.language = "it"
+    member.save()
+    with transaction_commit():
+        actions.do_invite(mentor, cohort, member)
+    (message,) = mailoutbox
+    assert message.to == [member.email]
+    assert "Sei invitato" in message.subject
+    assert f"http://testserver/cohorts/{cohort.pk}/" in message.body
+
+
+def test_completion_is_mailed_with_the_verification_address(cohort, member, mentor, mailoutbox):
+    enrolment = actions.do_enrol(member, cohort)
+    with transaction_commit():
+        actions.do_mark_completion(mentor, enrolment)
+    enrolment.refresh_from_db()
+    (message,) = mailoutbox
+    assert "completed" in message.subject
+    assert f"http://testserver/certificates/{enrolment.certificate_code}/" in message.body

@@ -135,3 +135,20 @@ def test_evidence_shows_completed_programmes_that_develop_the_skill(
     login(client, member)
     body = client.get(reverse("learning-skill-history", args=[skill.pk])).content.decode()
     assert "Completed “Facilitation basics”" in body
+
+
+def test_the_chart_coordinates_are_not_localised_in_italian(client, member):
+    skill = SkillFactory(name="Facilitation")
+    actions.do_assess_skill(member, skill=skill, level=2, assessed_on=date.today() - timedelta(9))
+    actions.do_assess_skill(member, skill=skill, level=4)
+    member.language = "it"
+    member.save()
+    login(client, member)
+    body = client.get(reverse("learning-skill-history", args=[skill.pk])).content.decode()
+    svg = body.split("<svg", 1)[1].split("</svg>", 1)[0]
+    import re
+
+    for value in re.findall(r'(?:x1|x2|y1|y2|cx|cy|x|y)="([^"]*)"', svg):
+        assert "," not in value, value
+    points = re.search(r'points="([^"]*)"', svg).group(1)
+    assert points.count(",") == 2
