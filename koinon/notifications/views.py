@@ -8,6 +8,7 @@ from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,10 +23,16 @@ from koinon.notifications.models import Channel, Notification
 PER_PAGE = 30
 
 
-@login_required
+@never_cache
 @require_GET
 def bell(request):
-    """The bell alone, polled by HTMX every 30 s: one COUNT query."""
+    """The bell alone, polled by HTMX every 30 s: one COUNT query.
+
+    Signed out (e.g. the session expired in another tab): 286, which tells HTMX to stop
+    polling, instead of a redirect whose login page would be swapped into the header.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponse(status=286)
     return render(request, "notifications/partials/bell.html")
 
 

@@ -50,9 +50,16 @@ def test_every_page_carries_the_bell(client, owner, replies):
     assert 'data-unread="3"' in response.content.decode()
 
 
-def test_the_bell_needs_a_login(client):
-    response = client.get(reverse("notifications-bell"))
-    assert response.status_code == 302
+def test_a_signed_out_bell_stops_polling_instead_of_redirecting(client):
+    response = client.get(reverse("notifications-bell"), **HTMX)
+    assert response.status_code == 286  # HTMX: stop polling
+    assert response.content == b""
+
+
+def test_the_bell_is_never_cached(client, owner):
+    client.force_login(owner)
+    response = client.get(reverse("notifications-bell"), **HTMX)
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
 def test_the_list_is_bounded_and_paginated(
@@ -159,3 +166,12 @@ def test_a_community_one_is_not_in_cannot_be_muted(client, outsider, community):
     )
     assert response.status_code == 400
     assert not CommunityMute.objects.exists()
+
+
+def test_the_admin_lists_notifications_and_digest_deliveries(client, owner, replies):
+    from koinon.accounts.tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    for path in ("/admin/notifications/notification/", "/admin/notifications/digestdelivery/"):
+        assert client.get(path).status_code == 200
