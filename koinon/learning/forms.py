@@ -149,6 +149,25 @@ class CohortForm(forms.Form):
     peer_reviewers = forms.IntegerField(
         label=_("Peer reviewers per hand-in"), min_value=0, max_value=10, initial=2
     )
+    sessions = forms.ModelMultipleChoiceField(
+        label=_("Sessions (coming events of the community)"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        from koinon.events.models import Event
+
+        events = Event.objects.filter(community=community, ends_at__gte=timezone.now()).order_by(
+            "starts_at"
+        )
+        self.fields["sessions"].queryset = events
+        if not events.exists():
+            del self.fields["sessions"]
 
 
 class HandInForm(forms.Form):

@@ -221,7 +221,11 @@ def cohort_create(request, slug, programme_slug):
     programme, access = policy.get_programme_for(request.user, slug, programme_slug)
     if not policy.can_facilitate(access, programme):
         raise PermissionDenied
-    form = CohortForm(request.POST or None, initial={"enrolment": "open", "late_policy": "allow"})
+    form = CohortForm(
+        request.POST or None,
+        initial={"enrolment": "open", "late_policy": "allow"},
+        community=programme.community,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -200,3 +200,71 @@ def test_the_module_form_links_library_items(client, programme, mentor, communit
     assert list(module.resources.all()) == [book]
     cohort_page = client.get(reverse("learning-programme-create", args=["pm"]))
     assert cohort_page.status_code == 200
+
+
+def test_bad_input_in_the_pages_never_gives_a_500(client, cohort, modules, member, mentor):
+    actions.do_enrol(member, cohort)
+    login(client, member)
+    quiz = modules[2]
+    cases = [
+        ("post", reverse("learning-hand-in-submit", args=[cohort.pk, quiz.pk]), {"q_x": "y"}),
+        ("post", reverse("learning-hand-in-submit", args=[cohort.pk, quiz.pk]), {}),
+        ("post", reverse("learning-hand-in-draft", args=[cohort.pk, quiz.pk]), {"q_1": "abc"}),
+        ("post", reverse("learning-hand-in-submit", args=[cohort.pk, modules[0].pk]), {}),
+        ("post", reverse("learning-module-done", args=[cohort.pk, modules[1].pk]), {}),
+        ("post", reverse("learning-cohort-enrol", args=[cohort.pk]), {}),
+        ("post", reverse("learning-cohort-enrol", args=[999999]), {}),
+        ("get", reverse("learning-cohort-module", args=[cohort.pk, 999999]), None),
+        ("post", reverse("learning-goal-status", args=[999999]), {"status": "x"}),
+        ("post", reverse("learning-my-skills"), {"form": "goal", "skill": "", "target_level": "0"}),
+        ("post", reverse("learning-my-skills"), {"form": "assessment", "level": "x"}),
+        ("get", reverse("learning-certificate", args=["<script>"]), None),
+        ("get", reverse("learning-hand-in", args=[cohort.pk, 999999]), None),
+    ]
+    for method, url, data in cases:
+        response = getattr(client, method)(url, data) if data is not None else client.get(url)
+        assert 400 <= response.status_code < 500 or response.status_code == 302, (url, data)
+    client.logout()
+    login(client, mentor)
+    response = client.post(
+        reverse("learning-cohort-create", args=["pm", cohort.programme.slug]),
+        {
+            "name": "X",
+            "starts_on": "not a date",
+            "ends_on": "2026-01-01",
+            "enrolment": "nope",
+            "capacity": "0",
+            "late_policy": "allow",
+            "peer_reviewers": "11",
+        },
+    )
+    assert response.status_code == 400
+    invite = client.post(reverse("learning-cohort-invite", args=[cohort.pk]), {"email": "x"})
+    assert invite.status_code == 400
+    decide = client.post(reverse("learning-enrolment-decide", args=[cohort.pk, 999999]))
+    assert decide.status_code == 404
+
+
+def test_a_cohort_s_sessions_are_events_of_the_community(client, programme, mentor, community):
+    from koinon.events.tests.factories import EventFactory
+
+    meeting = EventFactory(community=community, title="Kick-off")
+    login(client, mentor)
+    url = reverse("learning-cohort-create", args=["pm", programme.slug])
+    assert "Kick-off" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "name": "With sessions",
+            "starts_on": "2026-01-01",
+            "ends_on": "2030-01-01",
+            "enrolment": "open",
+            "late_policy": "allow",
+            "peer_reviewers": "2",
+            "sessions": [meeting.pk],
+        },
+    )
+    assert response.status_code == 302
+    cohort = Cohort.objects.get(name="With sessions")
+    assert list(cohort.sessions.all()) == [meeting]
+    assert "Kick-off" in client.get(cohort.get_absolute_url()).content.decode()
