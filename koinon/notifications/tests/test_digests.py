@@ -196,3 +196,12 @@ def test_a_digest_drops_lines_the_reader_can_no_longer_see(commit, community, ow
     Membership.objects.filter(user=owner).delete()  # she left before the digest went out
     assert send() == 0
     assert digest_mails(owner) == []
+
+
+def test_the_background_task_sends_the_digests(community, owner, member):
+    from koinon.notifications.tasks import send_digests_task
+
+    subscribe(member, weekly=True)
+    result = send_digests_task.enqueue("weekly")
+    assert result.status == "SUCCESSFUL"
+    assert DigestDelivery.objects.filter(user=member, period="weekly").count() == 1
