@@ -843,3 +843,21 @@ def do_add_meeting_note(actor, group, *, body: str, met_on: date | None = None, 
     )
     log_activity(actor, "meeting_notes.added", community=group.community, target=group)
     return note
+
+
+@transaction.atomic
+def do_add_facilitator(actor, programme: Programme, user) -> None:
+    """A member becomes a facilitator of the programme and a leader of its cohorts' groups."""
+    _require_facilitator(actor, programme)
+    if not _community_members(programme.community, [user.pk]):
+        raise ActionError(_("Facilitators must be members of the community."), field="email")
+    if programme.facilitators.filter(pk=user.pk).exists():
+        raise Conflict(_("This person already facilitates the programme."), code="already")
+    programme.facilitators.add(user)
+    for group_id in programme.cohorts.values_list("group_id", flat=True):
+        GroupMembership.objects.update_or_create(
+            group_id=group_id, user=user, defaults={"role": GroupRole.LEADER}
+        )
+    log_activity(
+        actor, "programme.facilitator_added", community=programme.community, target=programme
+    )

@@ -16,6 +16,11 @@ urlpatterns = [
         name="learning-module-create",
     ),
     path(
+        "c/<slug:slug>/programmes/<slug:programme_slug>/facilitators/",
+        views.facilitator_add,
+        name="learning-facilitator-add",
+    ),
+    path(
         "c/<slug:slug>/programmes/<slug:programme_slug>/cohorts/new/",
         views.cohort_create,
         name="learning-cohort-create",

@@ -930,3 +930,21 @@ def study_group(request, slug, group_slug):
         "note_form": note_form,
     }
     return render(request, "learning/study_group.html", context, status=status)
+
+
+@require_POST
+@login_required
+def facilitator_add(request, slug, programme_slug):
+    programme, _access = policy.get_programme_for(request.user, slug, programme_slug)
+    form = InviteForm(request.POST)
+    user = None
+    if form.is_valid():
+        user = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    try:
+        if user is None:
+            raise ActionError(_("No member has this e-mail address."), field="email")
+        actions.do_add_facilitator(request.user, programme, user)
+    except ActionError as error:
+        return error_page(request, error, programme.get_absolute_url())
+    messages.success(request, _("Facilitator added."))
+    return redirect(programme.get_absolute_url())

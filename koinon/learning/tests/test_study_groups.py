@@ -104,7 +104,7 @@ def test_the_study_page_is_bounded(client, study, member, community, django_asse
         actions.do_add_meeting_note(member, study, body=f"Notes {i}")
     login(client, member)
     client.get(url(study))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(24):
         response = client.get(url(study))
     assert "Topic 19" in response.content.decode()
 
