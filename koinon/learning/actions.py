@@ -861,3 +861,36 @@ def do_add_facilitator(actor, programme: Programme, user) -> None:
     log_activity(
         actor, "programme.facilitator_added", community=programme.community, target=programme
     )
+
+
+@transaction.atomic
+def do_edit_module(
+    actor,
+    module: Module,
+    *,
+    title: str,
+    content: str = "",
+    activity_prompt: str = "",
+    resources=(),
+    practices=(),
+) -> Module:
+    """Change a module's text and library links; its activity and quiz stay as they are."""
+    programme = module.programme
+    _require_facilitator(actor, programme)
+    if not (title or "").strip():
+        raise ActionError(_("Give the module a title."), field="title")
+    for item in list(resources) + list(practices):
+        if item.community_id != programme.community_id:
+            raise ActionError(
+                _("Link resources and practices of this community's library only."),
+                field="resources",
+            )
+    module.title = title.strip()
+    module.content = content
+    module.content_html = render_markdown(content)
+    module.activity_prompt = activity_prompt
+    module.save()
+    module.resources.set(resources)
+    module.practices.set(practices)
+    log_activity(actor, "module.edited", community=programme.community, target=module)
+    return module

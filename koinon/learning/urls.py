@@ -16,6 +16,11 @@ urlpatterns = [
         name="learning-module-create",
     ),
     path(
+        "c/<slug:slug>/programmes/<slug:programme_slug>/modules/<int:module_id>/edit/",
+        views.module_edit,
+        name="learning-module-edit",
+    ),
+    path(
         "c/<slug:slug>/programmes/<slug:programme_slug>/facilitators/",
         views.facilitator_add,
         name="learning-facilitator-add",

@@ -948,3 +948,46 @@ def facilitator_add(request, slug, programme_slug):
         return error_page(request, error, programme.get_absolute_url())
     messages.success(request, _("Facilitator added."))
     return redirect(programme.get_absolute_url())
+
+
+@login_required
+def module_edit(request, slug, programme_slug, module_id):
+    programme, access = policy.get_programme_for(request.user, slug, programme_slug)
+    if not policy.can_facilitate(access, programme):
+        raise PermissionDenied
+    module = Module.objects.filter(programme=programme, pk=module_id).first()
+    if module is None:
+        raise Http404
+    initial = {
+        "title": module.title,
+        "content": module.content,
+        "activity_prompt": module.activity_prompt,
+        "resources": list(module.resources.all()),
+        "practices": list(module.practices.all()),
+    }
+    form = ModuleForm(request.POST or None, initial=initial, community=programme.community)
+    for name in ("activity", "questions"):
+        del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_edit_module(
+                request.user,
+                module,
+                title=data["title"],
+                content=data["content"],
+                activity_prompt=data["activity_prompt"],
+                resources=data.get("resources") or [],
+                practices=data.get("practices") or [],
+            )
+        except ActionError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Module saved."))
+            return redirect(programme.get_absolute_url())
+    return render(
+        request,
+        "learning/module_form.html",
+        {"community": programme.community, "programme": programme, "form": form, "module": module},
+        status=400 if form.errors else 200,
+    )

@@ -286,3 +286,24 @@ def test_a_facilitator_adds_another_who_then_leads_the_cohort_groups(
     client.logout()
     login(client, outsider)
     assert client.post(url, {"email": outsider.email}).status_code == 403  # public: seen, refused
+
+
+def test_a_facilitator_edits_a_module_and_a_member_may_not(
+    client, programme, modules, mentor, member
+):
+    url = reverse("learning-module-edit", args=["pm", programme.slug, modules[1].pk])
+    login(client, member)
+    assert client.get(url).status_code == 403
+    client.logout()
+    login(client, mentor)
+    assert "Your last meeting" in client.get(url).content.decode()
+    assert client.post(url, {"title": ""}).status_code == 400
+    response = client.post(
+        url, {"title": "Your last retro", "content": "**New**", "activity_prompt": "Why?"}
+    )
+    assert response.status_code == 302
+    modules[1].refresh_from_db()
+    assert (
+        modules[1].title == "Your last retro" and "<strong>New</strong>" in modules[1].content_html
+    )
+    assert modules[1].activity == "reflection"
