@@ -110,10 +110,13 @@ def test_ask_answer_accept_and_find(
     # --- Anyone finds it through search, still anonymous. ---
     visitor = logged_in_page(browser, live_server, outsider, network)
     visitor.goto("/search/?q=stimare")
+    # Italian stemming (PostgreSQL) also finds the answer's "stima": both are in the topic.
     results = visitor.locator("main ol.search-results li")
-    assert results.count() == 1
-    assert "Membro anonimo" in results.first.inner_text()
-    assert "Con risposta" in results.first.inner_text()
+    assert results.count() >= 1
+    assert results.filter(has_text=TITLE).count() == results.count()
+    found = visitor.locator("main").inner_text()
+    assert "Membro anonimo" in found and "Con risposta" in found
+    assert "Mia" not in found
     assert_accessible(visitor)
     shot(visitor, "search")
 
