@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from koinon.notifications.models import Channel
+from koinon.projects.notify import project_kinds
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,9 @@ KINDS = [
         practice_adopters,
     ),
 ]
+
+# Apps whose kinds live beside their own verbs.
+KINDS += project_kinds()
 
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 KINDS_BY_VERB: dict[str, list[Kind]] = {}
