@@ -245,7 +245,7 @@ def test_lesson_lists_are_bounded(client, community, member, django_assert_max_n
     client.force_login(member)
     client.get(reverse("home"))
     for name in ("lesson-list", "lesson-errors"):
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             assert client.get(reverse(name, args=["pm"])).status_code == 200
 
 

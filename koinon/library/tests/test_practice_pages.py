@@ -37,7 +37,7 @@ def test_list_queries_are_bounded(client, community, member, django_assert_max_n
         make_practice(member, community, title=f"Practice {n}", tags="a,b")
     client.force_login(member)
     client.get(reverse("home"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("practice-list", args=["pm"]))
     assert response.status_code == 200
 
@@ -246,7 +246,7 @@ def test_detail_queries_are_bounded(client, community, member, django_assert_max
             actions.do_decide_proposal(member, proposal, accept=True)
     client.force_login(member)
     client.get(reverse("home"))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         response = client.get(url("practice-detail", practice))
     assert response.status_code == 200
 

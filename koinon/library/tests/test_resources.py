@@ -422,7 +422,7 @@ def test_resource_list_is_bounded_and_filters(
         )
     client.force_login(member)
     client.get(reverse("home"))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("resource-list", args=["pm"]) + "?kind=tool")
     text = response.content.decode()
     assert "Paper 0" in text and "Paper 1<" not in text
