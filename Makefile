@@ -31,6 +31,9 @@ chromium:
 run: install
 	$(BIN)/python -m koinon migrate --noinput
 	$(BIN)/python -m koinon demo
+	@# The background worker (notifications, e-mails) runs beside the web server and stops with it.
+	$(BIN)/python -m koinon db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python -m koinon runserver $(HOST):$(PORT)
 
 # Load the demo into the database (idempotent).
