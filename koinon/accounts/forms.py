@@ -18,7 +18,14 @@ class SignupExtraForm(forms.Form):
     """Extra sign-up questions: age of digital consent (14 in Italy) and the privacy notice."""
 
     # allauth orders its sign-up form by this: the two questions come after the passwords.
-    field_order = ["email", "password1", "password2", "is_at_least_14", "accepts_privacy"]
+    field_order = [
+        "email",
+        "password1",
+        "password2",
+        "is_at_least_14",
+        "accepts_privacy",
+        "weekly_digest",
+    ]
 
     is_at_least_14 = forms.BooleanField(
         label=_("I am at least 14 years old."),
@@ -31,10 +38,18 @@ class SignupExtraForm(forms.Form):
         required=True,
         error_messages={"required": _("Please read and accept the privacy notice.")},
     )
+    # Offered, never pre-ticked (GDPR): digests go only to people who chose them.
+    weekly_digest = forms.BooleanField(
+        label=_("Send me a weekly e-mail digest of my communities."), required=False
+    )
 
     def signup(self, request, user):
+        from koinon.notifications.actions import do_set_digests
+
         user.language = getattr(request, "LANGUAGE_CODE", "") or ""
         user.save(update_fields=["language"])
+        if self.cleaned_data.get("weekly_digest"):
+            do_set_digests(user, weekly=True)
 
 
 def _time_zone_choices():

@@ -112,3 +112,15 @@ def test_taken_email_in_other_case_makes_no_second_account(client):
 def test_signup_records_the_page_language(client):
     _signup(client, headers={"accept-language": "en"})
     assert User.objects.get(email="new@example.org").language == "en"
+
+
+def test_digest_is_offered_unticked_and_only_sent_to_those_who_choose_it(client):
+    from koinon.notifications.actions import digest_subscription
+
+    page = client.get(reverse("account_signup")).content.decode()
+    assert 'name="weekly_digest"' in page
+    assert 'name="weekly_digest" checked' not in page
+    _signup(client, email="quiet@example.org")
+    _signup(client, email="reader@example.org", weekly_digest="on")
+    assert not digest_subscription(User.objects.get(email="quiet@example.org")).weekly
+    assert digest_subscription(User.objects.get(email="reader@example.org")).weekly
