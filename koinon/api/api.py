@@ -51,6 +51,13 @@ api.add_router("/", "koinon.messaging.api.router")
 api.add_router("/", "koinon.notifications.api.router")
 api.add_router("/", "koinon.learning.api.router")
 api.add_router("/", "koinon.projects.api.router")
+api.add_router("/", "koinon.moderation.api.router")
+api.add_router("/", "koinon.reputation.api.router")
+api.add_router("/", "koinon.polls.api.router")
+api.add_router("/", "koinon.attachments.api.router")
+api.add_router("/", "koinon.standards.api.router")
+api.add_router("/", "koinon.opportunities.api.router")
+api.add_router("/", "koinon.insights.api.router")
 
 
 fallback = Router()

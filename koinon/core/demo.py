@@ -6,8 +6,10 @@ second run changes nothing (and never overwrites what someone edited in the demo
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -805,4 +807,23 @@ def load_demo() -> Report:
     for spec in COMMUNITIES:
         _community(spec, users, report)
     _join_request(users, report)
+    _apps_demo(users, report)
     return report
+
+
+def _apps_demo(users: dict, report: Report) -> None:
+    """Each app may add its own demo content in `koinon/<app>/demo.py`.
+
+    `populate(users, report)` gets the demo people by handle (e.g. "giulia") and must be
+    idempotent like the rest: create only what is missing.
+    """
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("koinon.") or config.name == "koinon.core":
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.demo":
+                raise
+            continue
+        module.populate(users, report)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReputationConfig(AppConfig):
+    name = "koinon.reputation"
+    label = "reputation"
+    verbose_name = _("Reputation")
