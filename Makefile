@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test install dev chromium demo lint format messages vendor worker
+.PHONY: run test install dev chromium demo lint format messages vendor worker scheduler
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,11 @@ chromium:
 run: install
 	$(BIN)/python -m koinon migrate --noinput
 	$(BIN)/python -m koinon demo
-	@# The background worker (notifications, e-mails) runs beside the web server and stops with it.
+	@# The background worker (notifications, e-mails) and the scheduler (event reminders,
+	@# digests) run beside the web server and stop with it.
 	$(BIN)/python -m koinon db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python -m koinon scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python -m koinon runserver $(HOST):$(PORT)
 
 # Load the demo into the database (idempotent).
@@ -43,6 +45,9 @@ demo: install
 
 worker: install
 	$(BIN)/python -m koinon db_worker
+
+scheduler: install
+	$(BIN)/python -m koinon scheduler
 
 test: dev chromium
 	$(BIN)/ruff check .
@@ -64,3 +69,5 @@ vendor:
 	npm ci --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js koinon/static/vendor/htmx-2.0.11.min.js
 	cp node_modules/@picocss/pico/css/pico.min.css koinon/static/vendor/pico-2.1.1.min.css
+	@# Without its source-map line: the manifest storage would look for the missing .map file.
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js > koinon/static/vendor/chart-4.6.1.umd.min.js
