@@ -48,12 +48,23 @@ class Access:
         return self.membership.role if self.membership else None
 
     @property
+    def blocked(self) -> bool:
+        """Blocked by the moderators (koinon.moderation): may still read, may not write."""
+        return bool(getattr(self.membership, "is_blocked", False))
+
+    @property
+    def belongs(self) -> bool:
+        """A membership, blocked or not: what reading private content needs."""
+        return self.membership is not None
+
+    @property
     def rank(self) -> int:
-        return ROLE_RANK[self.membership.role] if self.membership else 0
+        return ROLE_RANK[self.membership.role] if self.membership and not self.blocked else 0
 
     @property
     def is_member(self) -> bool:
-        return self.membership is not None
+        """A member who may take part; a blocked member is not (every write rule asks this)."""
+        return self.membership is not None and not self.blocked
 
     @property
     def is_moderator(self) -> bool:
@@ -87,7 +98,7 @@ class Access:
         raise AttributeError(name)
 
     def group_role(self, group: Group) -> str | None:
-        if not _authenticated(self.user):
+        if not _authenticated(self.user) or self.blocked:
             return None
         if group.pk not in self._group_roles:
             self._group_roles[group.pk] = (
@@ -101,25 +112,37 @@ class Access:
 def access_for(user, community: Community) -> Access:
     membership = None
     if _authenticated(user):
-        membership = Membership.objects.filter(community=community, user=user).first()
+        membership = (
+            Membership.objects.filter(community=community, user=user)
+            .annotate(is_blocked=_blocked())
+            .first()
+        )
     return Access(user, community, membership)
+
+
+def _blocked():
+    """Whether the membership's person is blocked now (in the same query as the membership)."""
+    from koinon.moderation.models import Block
+
+    blocks = Block.objects.active().filter(community=OuterRef("community"), user=OuterRef("user"))
+    return Exists(blocks)
 
 
 # --- Rules: each takes the Access and an optional object ------------------------
 
 
 def _view(a: Access, obj=None) -> bool:
-    return a.community.visibility != Visibility.SECRET or a.is_member
+    return a.community.visibility != Visibility.SECRET or a.belongs
 
 
 def _view_content(a: Access, obj=None) -> bool:
-    return a.community.visibility == Visibility.PUBLIC or a.is_member
+    return a.community.visibility == Visibility.PUBLIC or a.belongs
 
 
 def _join(a: Access, obj=None) -> bool:
     return (
         _authenticated(a.user)
-        and not a.is_member
+        and not a.belongs
         and _view(a)
         and a.community.join_policy == JoinPolicy.OPEN
     )
@@ -128,7 +151,7 @@ def _join(a: Access, obj=None) -> bool:
 def _request_join(a: Access, obj=None) -> bool:
     return (
         _authenticated(a.user)
-        and not a.is_member
+        and not a.belongs
         and _view(a)
         and a.community.join_policy == JoinPolicy.REQUEST
         and not a.has_pending_request
@@ -140,7 +163,7 @@ def _moderate(a: Access, obj=None) -> bool:
 
 
 def _leave(a: Access, obj=None) -> bool:
-    return a.is_member
+    return a.belongs
 
 
 def _owner(a: Access, obj=None) -> bool:

@@ -1,0 +1,75 @@
+"""Who may flag, review and block, on top of the communities and discussions policies.
+
+Reading follows the discussions policy (a post one cannot read answers 404). A hidden
+post's text is for its author and the community's moderators only; everybody else
+sees that it is hidden pending review.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from koinon.communities.policy import Access, get_community_for
+from koinon.discussions import policy as discussions_policy
+
+
+def can_moderate(access: Access, obj=None) -> bool:
+    return access.is_moderator
+
+
+def can_flag(access: Access, post) -> bool:
+    """Members (not blocked) may flag a live post of someone else."""
+    if not access.is_member or post.is_deleted:
+        return False
+    return not discussions_policy.is_self(access, post.author_id)
+
+
+def sees_hidden(access: Access, post) -> bool:
+    """The author and the moderators still read a hidden post (marked as hidden)."""
+    return access.is_moderator or discussions_policy.is_self(access, post.author_id)
+
+
+def can_block(access: Access, target_membership) -> bool:
+    """Moderators block people below their own role (nobody blocks the owner)."""
+    if not access.is_moderator:
+        return False
+    if target_membership is None:
+        return True
+    if target_membership.user_id == access.user.pk:
+        return False
+    return target_membership.rank < access.rank
+
+
+def get_moderated_community(user, slug: str):
+    """The community and the moderator's access: 404 if unseen, 403 for non-moderators."""
+    community, access = get_community_for(user, slug)
+    if not can_moderate(access):
+        raise PermissionDenied
+    return community, access
+
+
+def decorate_posts(posts, access) -> None:
+    """What the topic page and the API show of each post, moderation-wise.
+
+    Masks the text of hidden posts for readers who may not see it (in place, on the
+    objects about to be rendered; never saved), and says which buttons to offer.
+    One query for the reader's own open flags, members only.
+    """
+    from koinon.moderation.models import Flag
+
+    flagged = set()
+    if access.is_member and posts:
+        flagged = set(
+            Flag.objects.filter(
+                post_id__in=[p.pk for p in posts], user=access.user, resolved_at__isnull=True
+            ).values_list("post_id", flat=True)
+        )
+    moderator = access.is_moderator
+    for post in posts:
+        post.sees_hidden = sees_hidden(access, post)
+        post.text_hidden = post.is_hidden and not post.sees_hidden
+        if post.text_hidden:
+            post.body, post.body_html = "", ""
+            post.can_react = post.can_accept = False
+        post.flagged_by_me = post.pk in flagged
+        post.can_flag = can_flag(access, post) and not post.is_hidden
+        post.can_hide = moderator and not post.is_deleted and not post.is_hidden
+        post.can_restore = moderator and not post.is_deleted and post.is_hidden
