@@ -3,7 +3,9 @@
 In their first day an account may post once every 30 seconds, start 3 topics and
 write 10 replies, with at most 2 links per post; moderators of the community are
 exempt. Refusals answer 429 with the seconds to wait (`Retry-After`), or 400 for
-too many links. Trust levels will lift these limits earlier; for now time does.
+too many links. A new member is one at trust level 0 (`koinon.reputation.rules`):
+earning trust level 1 lifts the limits before the first day ends, and after it
+they are lifted anyway.
 They are checked where people write (pages and API), not in the actions, so
 imports, seeds and tests may write freely.
 """
@@ -46,8 +48,13 @@ def rules() -> dict:
 
 
 def is_new(user, now=None) -> bool:
+    """In the first day and still at trust level 0 (recomputed now, a few queries)."""
     now = now or timezone.now()
-    return user.date_joined > now - rules()["new_for"]
+    if user.date_joined <= now - rules()["new_for"]:
+        return False
+    from koinon.reputation.trust import level_of
+
+    return level_of(user, fresh=True) < 1
 
 
 def check(user, access, *, body: str, starting_topic: bool) -> None:

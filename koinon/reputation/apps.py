@@ -6,3 +6,8 @@ class ReputationConfig(AppConfig):
     name = "koinon.reputation"
     label = "reputation"
     verbose_name = _("Reputation")
+
+    def ready(self):
+        from koinon.reputation import receivers
+
+        receivers.connect()

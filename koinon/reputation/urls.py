@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from koinon.reputation import views
+
+urlpatterns = [
+    path("c/<slug:slug>/reputation/", views.leaderboard, name="reputation-leaderboard"),
+]

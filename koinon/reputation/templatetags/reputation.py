@@ -1,0 +1,63 @@
+"""Reputation on other apps' pages.
+
+`{% load reputation %}`, then:
+- `{% person_reputation person %}` on a profile: trust level, total, and the top
+  communities and tags where it was earned (what the viewer may see of them);
+- `{% reputation_badges opening replies %}` once per topic page, before the posts:
+  loads the badges of every named author on the page in two queries, and does
+  nothing if they are already loaded;
+- `{% reputation_badge post %}` next to a post's author: reads what
+  `reputation_badges` loaded (a post rendered alone, e.g. after a reaction, loads
+  its own). Anonymous posts get no badge.
+"""
+
+from django import template
+
+from koinon.reputation.queries import badges_for, person_summary
+
+register = template.Library()
+KEY = "reputation_badges"
+
+
+def _community_of(context):
+    community = context.get("community")
+    if community is None and context.get("topic") is not None:
+        community = context["topic"].community
+    return community
+
+
+@register.inclusion_tag("reputation/partials/person_reputation.html", takes_context=True)
+def person_reputation(context, person):
+    request = context.get("request")
+    viewer = getattr(request, "user", None)
+    return {"person": person, "summary": person_summary(viewer, person)}
+
+
+def _flatten(items):
+    for item in items:
+        if item is None:
+            continue
+        if hasattr(item, "author_id"):
+            yield item
+        else:
+            yield from item
+
+
+@register.simple_tag(takes_context=True)
+def reputation_badges(context, *posts):
+    if KEY not in context:
+        community = _community_of(context)
+        context[KEY] = badges_for(list(_flatten(posts)), community) if community else {}
+    return ""
+
+
+@register.inclusion_tag("reputation/partials/badge.html", takes_context=True)
+def reputation_badge(context, post):
+    shows = post.author_id and not post.is_anonymous and getattr(post, "shows_author", True)
+    if not shows:
+        return {"badge": None}
+    badges = context.get(KEY)
+    if badges is None or post.author_id not in badges:
+        community = _community_of(context)
+        badges = badges_for([post], community) if community else {}
+    return {"badge": badges.get(post.author_id), "person_id": post.author_id}
