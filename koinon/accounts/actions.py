@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from koinon.lib.markdown import render_markdown
 # Each editable profile field and the check that cleans its value.
 PROFILE_FIELDS = {
     "display_name": str.strip,
+    "handle": str,  # checked against the others' handles in `_clean_handle`
     "headline": str.strip,
     "bio": str.strip,
     "organisation": str.strip,
@@ -72,6 +73,8 @@ def do_update_profile(actor: User, **fields) -> Profile:
         raise ActionError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     profile = actor.profile
     cleaned = {name: _clean(name, value) for name, value in fields.items()}
+    if "handle" in cleaned:
+        cleaned["handle"] = _clean_handle(actor, cleaned["handle"])
     changed = [name for name, value in cleaned.items() if getattr(profile, name) != value]
     for name in changed:
         setattr(profile, name, cleaned[name])
@@ -79,10 +82,25 @@ def do_update_profile(actor: User, **fields) -> Profile:
         profile.bio_html = render_markdown(profile.bio)
         changed.append("bio_html")
     if changed:
-        profile.save(update_fields=[*changed, "updated_at"])
+        try:
+            with transaction.atomic():
+                profile.save(update_fields=[*changed, "updated_at"])
+        except IntegrityError as exc:  # the handle was taken a moment ago
+            raise Conflict(
+                _("This handle is already taken."), field="handle", code="taken"
+            ) from exc
         fields_changed = sorted(set(changed) - {"bio_html"})
         log_activity(actor, "profile.updated", target=profile, fields=fields_changed)
     return profile
+
+
+def _clean_handle(actor: User, value: str) -> str:
+    from koinon.accounts.handles import check_handle
+
+    try:
+        return check_handle(value, actor.pk)
+    except ValidationError as exc:
+        raise ActionError(exc.messages[0], field="handle", code=exc.code or "invalid") from exc
 
 
 @transaction.atomic

@@ -46,6 +46,7 @@ class PersonOut(Schema):
 
     id: int
     display_name: str
+    handle: str | None
     avatar_url: str | None
     headline: str
     bio_html: str
@@ -73,6 +74,7 @@ class ProfileOut(PersonOut):
 
 class ProfilePatch(PatchInput):
     display_name: str = Field(None, max_length=80)
+    handle: str = Field(None, max_length=31, description="3 to 30 of a-z, 0-9 and _.")
     headline: str = Field(None, max_length=140)
     bio: str = Field(None, max_length=5000)
     organisation: str = Field(None, max_length=120)

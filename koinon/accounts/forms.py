@@ -64,6 +64,15 @@ class ProfileForm(forms.Form):
     """The profile; list fields are typed as text and parsed to lists."""
 
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
+    handle = forms.CharField(
+        label=_("Handle"),
+        max_length=31,
+        required=False,
+        help_text=_(
+            "People mention you in posts by writing @ and your handle: 3 to 30 letters a-z, "
+            "digits and underscores."
+        ),
+    )
     headline = forms.CharField(
         label=_("Headline"),
         max_length=140,
@@ -121,7 +130,23 @@ class ProfileForm(forms.Form):
         initial["expertise_areas"] = ", ".join(profile.expertise_areas or [])
         initial["languages"] = ", ".join(profile.languages or [])
         initial["links"] = _as_lines(profile.links)
+        initial["handle"] = profile.handle or ""
+        initial["_user_id"] = profile.user_id
         return cls(data=data, initial=initial)
+
+    def clean_handle(self):
+        from koinon.accounts.handles import check_handle
+
+        handle = self.cleaned_data["handle"].strip().lstrip("@").lower()
+        if not handle:  # left empty: the handle stays as it is
+            return None
+        return check_handle(handle, user_id=self.initial.get("_user_id"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("handle", "") is None:
+            del cleaned["handle"]
+        return cleaned
 
     def clean_expertise_areas(self):
         return checks.check_list(checks.split_items(self.cleaned_data["expertise_areas"]))

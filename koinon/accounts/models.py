@@ -86,6 +86,15 @@ class Profile(models.Model):
         related_name="profile",
     )
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    # How people @mention this person; lower case (see accounts/handles.py).
+    handle = models.CharField(
+        _("handle"),
+        max_length=30,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("People mention you in posts as @handle."),
+    )
     avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
     headline = models.CharField(_("headline"), max_length=140, blank=True)
     bio = models.TextField(
