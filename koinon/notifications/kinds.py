@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from koinon.notifications.models import Channel
+from koinon.opportunities.notify import opportunity_kinds
 from koinon.projects.notify import project_kinds
 
 
@@ -307,6 +308,7 @@ KINDS = [
 
 # Apps whose kinds live beside their own verbs.
 KINDS += project_kinds()
+KINDS += opportunity_kinds()
 
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 KINDS_BY_VERB: dict[str, list[Kind]] = {}

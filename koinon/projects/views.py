@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from koinon.communities.policy import get_community_for
 from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
+from koinon.opportunities.views import open_calls_for
 from koinon.projects import actions, policy
 from koinon.projects.forms import (
     CloseExperimentForm,
@@ -375,6 +376,7 @@ def _project_context(request, project, access, **forms):
             "updates": list(project.updates.select_related("author__profile")[:30]),
             "links": list(project.links.select_related("resource", "practice", "topic")),
             "can_manage": can_manage,
+            "open_calls": open_calls_for(project),
             "task_form": forms.get("task_form")
             or (TaskForm(project=project) if can_work else None),
             "milestone_form": forms.get("milestone_form") or MilestoneForm(),
