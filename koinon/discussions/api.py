@@ -28,11 +28,15 @@ from koinon.discussions.models import (
     TopicKind,
     TopicState,
 )
+from koinon.moderation import policy as moderation_policy
+from koinon.search import kinds as search_kinds
 
 router = Router(tags=["discussions"])
 
 Kind = Literal[tuple(TopicKind.values)]
 LabelValue = Literal[tuple(Label.values)]
+# The one search's kinds of content ("practices", "events"...) and the topic kinds.
+SearchKind = Literal[tuple(search_kinds.filter_values())]
 Reaction = Literal[tuple(ReactionKind.values)]
 State = Literal["answered", "unanswered"]
 LevelValue = Literal[tuple(Level.values)]
@@ -84,6 +88,7 @@ class PostOut(Schema):
     is_opening: bool
     author: AuthorOut | None = Field(None, description="Absent for deleted posts.")
     deleted: bool
+    hidden: bool = Field(False, description="Hidden pending review: text empty for readers.")
     body: str
     body_html: str
     created_at: datetime
@@ -136,7 +141,7 @@ class SearchFilters(Schema):
     q: str = Field(..., min_length=1, max_length=200)
     community: str | None = Field(None, max_length=60)
     group: str | None = Field(None, max_length=60)
-    kind: Kind | None = None
+    kind: SearchKind | None = None
     label: LabelValue | None = None
     tag: str | None = Field(None, max_length=40)
     author: int | None = None
@@ -154,6 +159,7 @@ class SearchHit(Schema):
     snippet_html: str
     community: str
     kind: str
+    content_kind: str
     answered: bool
     author: str
     created_at: datetime
@@ -197,6 +203,10 @@ def _topic(topic) -> dict:
 def _topic_detail(topic, access) -> dict:
     topic = Topic.objects.select_related("community", "group", "author__profile").get(pk=topic.pk)
     opening = topic.posts.filter(is_opening=True).first()
+    if opening is not None and opening.is_hidden and not moderation_policy.sees_hidden(
+        access, opening
+    ):
+        opening.body = opening.body_html = ""  # hidden pending review
     data = _topic(topic)
     data.update(
         opening_post_id=opening.pk if opening else None,
@@ -219,6 +229,7 @@ def _post(post) -> dict:
         "is_opening": post.is_opening,
         "author": None if deleted else _author(post),
         "deleted": deleted,
+        "hidden": post.is_hidden,
         "body": "" if deleted else post.body,
         "body_html": "" if deleted else post.body_html,
         "created_at": post.created_at,
@@ -255,6 +266,8 @@ def list_topics(request, slug: str, filters: Query[TopicFilters]):
     topics = views.filter_topics(
         Topic.objects.filter(community=community, archived=False), criteria
     )
+    if not _access.is_moderator:
+        topics = topics.filter(hidden_at__isnull=True)  # hidden pending review
     topics = topics.select_related("community", "group", "author__profile").prefetch_related("tags")
     result = paginate(topics, filters.page, filters.page_size)
     result["items"] = [_topic(t) for t in result["items"]]
@@ -436,7 +449,7 @@ def remove_reaction(request, post_id: int, kind: Reaction):
     response={200: SearchPage, **ERRORS},
     auth=optional_auth,
     tags=["search"],
-    summary="Search topics and posts the caller may read",
+    summary="Search every kind of content the caller may read",
 )
 def search_posts(request, filters: Query[SearchFilters]):
     from koinon.search.query import search
@@ -453,6 +466,7 @@ def search_posts(request, filters: Query[SearchFilters]):
             "snippet_html": str(r.snippet_html),
             "community": r.community_slug,
             "kind": r.kind,
+            "content_kind": r.content_kind,
             "answered": r.is_answered,
             "author": r.author_name,
             "created_at": r.created_at,

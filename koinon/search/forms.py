@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from koinon.discussions.models import Label, TopicKind
+from koinon.discussions.models import Label
+from koinon.search import kinds
 
 
 class SearchForm(forms.Form):
@@ -9,9 +10,7 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label=_("Search for"), max_length=200, required=False)
     community = forms.SlugField(label=_("Community address"), required=False, max_length=60)
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All")), *TopicKind.choices], required=False
-    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All"))], required=False)
     label = forms.ChoiceField(
         label=_("Label"), choices=[("", _("All")), *Label.choices[1:]], required=False
     )
@@ -23,6 +22,11 @@ class SearchForm(forms.Form):
     until = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the kinds of content whose app is installed.
+        self.fields["kind"].choices = [("", _("All")), *kinds.choices()]
 
     def filters(self) -> dict:
         data = dict(self.cleaned_data)

@@ -1,9 +1,12 @@
 """Keeping the search index in step with the content (called by the actions).
 
 Each post is one Document: its plain text, the topic's title on the opening post,
-and `facets`, the words SQLite's index filters on (see `facets_for`).
+and `facets`, the words SQLite's index filters on (see `facets_for`). Any other
+content (practices, ideas, events...) is indexed with `index_item` and dropped with
+`unindex_item`, called by its app's actions.
 """
 
+import re
 from html import unescape
 
 from django.db import connection, transaction
@@ -13,6 +16,8 @@ from koinon.search.models import Document
 
 CONFIGS = {"it": "italian", "en": "english"}
 PUBLIC_SCOPE = "scopepublic"
+_SCRIPTS = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+POST_KIND = "discussions.post"
 
 
 def config_for(language: str) -> str:
@@ -20,6 +25,9 @@ def config_for(language: str) -> str:
 
 
 def plain_text(html: str) -> str:
+    """The words of `html`: tags dropped (with a space, so "<p>a</p><p>b</p>" keeps
+    two words), entities decoded, whitespace collapsed."""
+    html = _SCRIPTS.sub(" ", html).replace("<", " <")
     return " ".join(unescape(strip_tags(html)).split())
 
 
@@ -47,6 +55,9 @@ def facets_for(post, topic, tag_ids) -> str:
 
 def _fields(post, topic, tag_ids) -> dict:
     return {
+        "kind": POST_KIND,
+        "object_id": post.pk,
+        "group_id": topic.group_id,
         "topic_id": topic.pk,
         "community_id": topic.community_id,
         "title": topic.title if post.is_opening else "",
@@ -71,6 +82,68 @@ def update_post(post) -> Document | None:
     if connection.vendor == "postgresql":
         _update_vector(Document.objects.filter(pk=document.pk))
     return document
+
+
+def kind_of(obj) -> str:
+    """The kind of content `obj` is: "<app_label>.<model_name>"."""
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def kind_facet(kind: str) -> str:
+    """The facet word of a kind of content: "library.practice" -> "kindlibrarypractice"."""
+    return "kind" + "".join(ch for ch in kind if ch.isalnum())
+
+
+def item_facets(kind, community, author=None, group=None) -> str:
+    words = [scope_for(community), f"comm{community.pk}", kind_facet(kind)]
+    if author is not None:
+        words.append(f"author{author.pk}")
+    if group is not None:
+        words.append(f"group{group.pk}")
+    return " ".join(words)
+
+
+def index_item(
+    obj,
+    *,
+    community,
+    title: str,
+    body_html_or_text: str,
+    url: str,
+    language: str = "it",
+    author=None,
+    group=None,
+    created_at=None,
+) -> Document:
+    """Index (or re-index) any content every member of `community` may see.
+
+    `author` is None for anonymous content: it is then neither shown nor filterable.
+    Call `unindex_item` once the object is deleted or restricted further.
+    """
+    kind = kind_of(obj)
+    fields = {
+        "community_id": community.pk,
+        "group_id": group.pk if group is not None else None,
+        "title": (title or "")[:300],
+        "body": plain_text(body_html_or_text or ""),
+        "url": url[:500],
+        "config": config_for(language),
+        "author_id": author.pk if author is not None else None,
+        "facets": item_facets(kind, community, author, group),
+    }
+    if created_at is not None:
+        fields["created_at"] = created_at
+    document, _created = Document.objects.update_or_create(
+        kind=kind, object_id=obj.pk, defaults=fields
+    )
+    if connection.vendor == "postgresql":
+        _update_vector(Document.objects.filter(pk=document.pk))
+    return document
+
+
+def unindex_item(obj) -> None:
+    """Drop `obj` from the index (deleted, or no longer visible to every member)."""
+    Document.objects.filter(kind=kind_of(obj), object_id=obj.pk).delete()
 
 
 def update_topic(topic) -> None:
@@ -108,11 +181,13 @@ def _update_vector(documents):
 
 
 def rebuild(batch_size: int = 5000) -> int:
-    """Index every post again (to repair the index)."""
+    """Index every post, and every other kind `koinon.search.items` knows, again."""
     from koinon.discussions.models import Post
+    from koinon.search import items
 
-    Document.objects.all().delete()
-    return index_posts(Post.objects.all(), batch_size)
+    Document.objects.filter(kind=POST_KIND).delete()
+    count = index_posts(Post.objects.all(), batch_size)
+    return count + items.rebuild()
 
 
 def index_posts(posts, batch_size: int = 5000) -> int:

@@ -1,5 +1,9 @@
 """The one search index: a row per searchable text, whatever the database.
 
+A row is a discussion post (`post` and `topic` set, kind "discussions.post") or any
+other content indexed through `koinon.search.index.index_item` (kind
+"<app_label>.<model_name>", `object_id` its primary key, `url` its page).
+
 SQLite indexes these rows in an FTS5 table that triggers keep in step (see
 migrations 0002 and 0003); PostgreSQL keeps a weighted `tsvector` in `vector` (NULL on
 SQLite) with a GIN index. Policy filters (community, group, topic state) join
@@ -14,15 +18,28 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Document(models.Model):
+    # "<app_label>.<model_name>" of what the row indexes, and that object's primary key.
+    kind = models.CharField(max_length=60, default="discussions.post")
+    object_id = models.PositiveBigIntegerField(null=True)
+    # The page to open (posts build theirs from the topic).
+    url = models.CharField(max_length=500, blank=True, default="")
     post = models.OneToOneField(
-        "discussions.Post", on_delete=models.CASCADE, related_name="search_document"
+        "discussions.Post",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="search_document",
     )
-    topic = models.ForeignKey("discussions.Topic", on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(
+        "discussions.Topic", null=True, on_delete=models.CASCADE, related_name="+"
+    )
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"
     )
+    group = models.ForeignKey(
+        "communities.Group", null=True, on_delete=models.CASCADE, related_name="+"
+    )
     # Only the opening post carries the topic's title, so a title match ranks the topic.
-    title = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=300, blank=True)
     body = models.TextField()
     # The PostgreSQL text-search configuration, from the content's language.
     config = models.CharField(max_length=16, default="english")
@@ -42,6 +59,9 @@ class Document(models.Model):
         verbose_name_plural = _("search documents")
         db_table = "search_document"
         indexes = [models.Index(fields=["community", "created_at"], name="search_doc_comm_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_doc_object_once")
+        ]
 
     def __str__(self):
-        return f"Document for post {self.post_id}"
+        return f"Document for {self.kind} {self.object_id}"

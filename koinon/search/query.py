@@ -1,6 +1,7 @@
 """One search function, two backends: SQLite FTS5 and PostgreSQL full-text search.
 
-Both return the same results: posts the person may read, best first, with the
+Both return the same results: posts and other content (practices, ideas, events...)
+the person may read, best first, with the
 matching words highlighted. What may be read is decided by the policy before
 ranking, so hidden content never reaches a result, a count or a snippet.
 """
@@ -22,7 +23,8 @@ from django.utils.translation import gettext as _
 from koinon.communities.models import Community
 from koinon.communities.policy import content_communities_for, member_community_ids
 from koinon.discussions.policy import ANONYMOUS_LABEL
-from koinon.search.index import PUBLIC_SCOPE
+from koinon.search import kinds
+from koinon.search.index import POST_KIND, PUBLIC_SCOPE, kind_facet
 from koinon.search.models import Document
 
 START, STOP = "\ue000", "\ue001"  # private-use marks, replaced by <mark> after escaping
@@ -44,6 +46,8 @@ class Result:
     author_name: str
     created_at: datetime
     is_opening: bool
+    # The "kind" filter's value for this result: "discussions", "practices"...
+    content_kind: str = "discussions"
 
 
 @dataclass
@@ -110,9 +114,9 @@ def _filtered(docs, filters: dict):
     if filters.get("community"):
         docs = docs.filter(community__slug=filters["community"])
     if filters.get("group"):
-        docs = docs.filter(topic__group__slug=filters["group"])
+        docs = docs.filter(Q(topic__group__slug=filters["group"]) | Q(group__slug=filters["group"]))
     if filters.get("kind"):
-        docs = docs.filter(topic__kind=filters["kind"])
+        docs = _of_kind(docs, filters["kind"])
     if filters.get("label"):
         docs = docs.filter(topic__label=filters["label"])
     if filters.get("tag"):
@@ -127,6 +131,24 @@ def _filtered(docs, filters: dict):
     if answered in (True, False):
         docs = docs.filter(topic__kind="question", topic__accepted_answer__isnull=not answered)
     return docs
+
+
+def _of_kind(docs, value):
+    if value in kinds.TOPIC_KINDS:
+        return docs.filter(kind=POST_KIND, topic__kind=value)
+    kind = kinds.by_value(value)
+    return docs.filter(kind=kind.model) if kind else docs.none()
+
+
+def _kind_words(value) -> list[str]:
+    if value in kinds.TOPIC_KINDS:
+        return [f"kind{value}"]
+    kind = kinds.by_value(value)
+    if kind is None:
+        return []
+    if kind.model == POST_KIND:
+        return [f"kind{topic_kind}" for topic_kind in kinds.TOPIC_KINDS]
+    return [kind_facet(kind.model)]
 
 
 # --- SQLite: FTS5 ---------------------------------------------------------------------
@@ -216,7 +238,7 @@ def _facet_expression(user, allowed, filters) -> str | None:
 def _filter_words(allowed, filters):
     """For each filter, the facet words any of which a document must carry."""
     from koinon.communities.models import Group
-    from koinon.discussions.models import Label, Tag, TopicKind
+    from koinon.discussions.models import Label, Tag
 
     if filters.get("community"):
         found = Community.objects.filter(slug=filters["community"], pk__in=allowed)
@@ -225,7 +247,7 @@ def _filter_words(allowed, filters):
         groups = Group.objects.filter(slug=filters["group"], community_id__in=allowed)
         yield [f"group{pk}" for pk in groups.values_list("pk", flat=True)]
     if filters.get("kind"):
-        yield [f"kind{filters['kind']}"] if filters["kind"] in TopicKind.values else []
+        yield _kind_words(filters["kind"])
     if filters.get("label"):
         yield [f"label{filters['label']}"] if filters["label"] in Label.values else []
     if filters.get("tag"):
@@ -299,23 +321,26 @@ def highlighted(text: str) -> str:
 def _results(hits, allowed) -> list[Result]:
     ids = [hit[0] for hit in hits]
     documents = Document.objects.select_related(
-        "topic__community", "author__profile", "post"
+        "community", "topic", "author__profile", "post"
     ).in_bulk(ids)
     results = []
     for doc_id, title_hl, snippet in hits:
         doc = documents.get(doc_id)
         if doc is None or doc.community_id not in allowed:
             continue  # deleted meanwhile, or its community closed since it was indexed
+        if doc.post_id is None:
+            results.append(_item_result(doc, title_hl, snippet))
+            continue
         topic = doc.topic
         results.append(
             Result(
-                url=reverse("topic-detail", args=[topic.community.slug, topic.pk])
+                url=reverse("topic-detail", args=[doc.community.slug, topic.pk])
                 + f"#post-{doc.post_id}",
                 topic_title=topic.title,
                 title_html=highlighted(title_hl) if doc.title else escape(topic.title),
                 snippet_html=highlighted(snippet),
-                community_name=topic.community.name,
-                community_slug=topic.community.slug,
+                community_name=doc.community.name,
+                community_slug=doc.community.slug,
                 kind=topic.get_kind_display(),
                 is_answered=topic.is_question and topic.is_answered,
                 author_name=_author_name(doc),
@@ -324,6 +349,25 @@ def _results(hits, allowed) -> list[Result]:
             )
         )
     return results
+
+
+def _item_result(doc, title_hl, snippet) -> Result:
+    """Any other content: its own page, title and kind; no author when anonymous."""
+    kind = kinds.by_model(doc.kind)
+    return Result(
+        url=doc.url,
+        topic_title=doc.title,
+        title_html=highlighted(title_hl),
+        snippet_html=highlighted(snippet),
+        community_name=doc.community.name,
+        community_slug=doc.community.slug,
+        kind=kinds.singular_label(doc.kind),
+        is_answered=False,
+        author_name=doc.author.display_name if doc.author else "",
+        created_at=doc.created_at,
+        is_opening=False,
+        content_kind=kind.value if kind else doc.kind,
+    )
 
 
 def _author_name(doc) -> str:
