@@ -112,7 +112,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "koinon.core.middleware.UserSessionActivityMiddleware",
     "koinon.core.middleware.UserLanguageMiddleware",
 ]
 
@@ -222,6 +222,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Koinon"
 USERSESSIONS_TRACK_ACTIVITY = True
+# Seconds between two writes of a session's "last seen" (koinon.core.middleware).
+USERSESSIONS_ACTIVITY_INTERVAL = 300
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 API_TOKEN_UNUSED_DAYS = env_int("API_TOKEN_UNUSED_DAYS", 180)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)

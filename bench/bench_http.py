@@ -1,0 +1,188 @@
+"""Requests/s, p50, p95 and p99 of Koinon's busiest pages under gunicorn, beside a minimal view.
+
+Run by hand, against a database already filled with `python -m koinon seed --posts N`:
+
+    DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/bench_http.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/bench_http.py
+
+It starts gunicorn (2 sync workers by default) on 127.0.0.1, then a load tool of our own
+(asyncio, one process, a fixed number of connections kept busy for a fixed time, a new
+TCP connection per request as gunicorn's sync workers close them) on: the minimal Django
+view (same settings, same middleware), a public community's topic list, its busiest
+topic page and a search, first as an anonymous visitor, then as a logged-in member. It
+prints each figure and its ratio to the minimal view, then the workers' memory, and
+stops gunicorn. Everything targets 127.0.0.1 and stops by itself.
+"""
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+
+
+def setup_django():
+    sys.path[:0] = [str(ROOT), str(BENCH)]
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    import django
+
+    django.setup()
+
+
+def pick_targets(search_term: str | None) -> dict:
+    """A public community, its busiest topic, a search word, and a member's session."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import Count
+
+    from koinon.communities.models import Community, Membership
+    from koinon.discussions.models import Topic
+
+    community = (
+        Community.objects.filter(visibility="public")
+        .annotate(n=Count("topics"))
+        .order_by("-n")
+        .first()
+    )
+    if community is None:
+        sys.exit("No public community: run `python -m koinon seed --posts N` first.")
+    topic = Topic.objects.filter(community=community).order_by("-reply_count").first()
+    member = Membership.objects.filter(community=community).select_related("user").first().user
+    session = SessionStore()
+    session[SESSION_KEY] = str(member.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session.create()
+    word = search_term or topic.title.split()[0]
+    return {
+        "minimal view": "/bench/minimal/",
+        "topic list": f"/c/{community.slug}/topics/",
+        "topic page": f"/c/{community.slug}/t/{topic.pk}/",
+        "search": f"/search/?q={word}",
+        "_cookie": f"sessionid={session.session_key}",
+        "_about": f"{community.slug}: topic {topic.pk} ({topic.reply_count} replies), q={word}",
+    }
+
+
+async def one_request(port: int, path: str, cookie: str | None) -> tuple[float, int]:
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    headers = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: it\r\n"
+    if cookie:
+        headers += f"Cookie: {cookie}\r\n"
+    writer.write((headers + "Connection: close\r\n\r\n").encode())
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    status = int(data[9:12]) if data[:5] == b"HTTP/" else 0
+    return time.perf_counter() - started, status
+
+
+async def load(port, path, cookie, seconds, connections) -> dict:
+    latencies, errors = [], 0
+    deadline = time.perf_counter() + seconds
+
+    async def client():
+        nonlocal errors
+        while time.perf_counter() < deadline:
+            try:
+                elapsed, status = await one_request(port, path, cookie)
+            except OSError:
+                errors += 1
+                continue
+            if status != 200:
+                errors += 1
+            latencies.append(elapsed)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    wall = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p):
+        return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
+
+    return {
+        "rps": len(latencies) / wall,
+        "p50": statistics.median(latencies) * 1000 if latencies else 0,
+        "p95": pct(0.95) if latencies else 0,
+        "p99": pct(0.99) if latencies else 0,
+        "n": len(latencies),
+        "errors": errors,
+    }
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_settings", "DEBUG": "false"}
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "--pythonpath", f"{ROOT},{BENCH}",
+        "--workers", str(workers),
+        "--bind", f"127.0.0.1:{port}",
+        "--log-level", "warning",
+        "koinon.wsgi",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    for _ in range(100):
+        try:
+            asyncio.run(one_request(port, "/bench/minimal/", None))
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    sys.exit("gunicorn did not start")
+
+
+def worker_memory_mb(server: subprocess.Popen) -> list[float]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=,rss=", "--ppid", str(server.pid)], capture_output=True, text=True
+    ).stdout
+    return [int(line.split()[1]) / 1024 for line in out.strip().splitlines()]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--warmup", type=float, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--search-term")
+    args = parser.parse_args()
+
+    setup_django()
+    from django.db import connection
+
+    targets = pick_targets(args.search_term)
+    cookie = targets.pop("_cookie")
+    print(f"Database: {connection.vendor}; {targets.pop('_about')}")
+    print(f"gunicorn: {args.workers} sync workers; {args.connections} connections, "
+          f"{args.seconds:g} s per page after {args.warmup:g} s of warm-up")  # fmt: skip
+    server = start_gunicorn(args.port, args.workers)
+    try:
+        for who, who_cookie in (("anonymous", None), ("member", cookie)):
+            print(f"\n{who:<10} {'page':<13} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+                  f"{'p99 ms':>8} {'errors':>7} {'vs minimal':>11}")  # fmt: skip
+            baseline = None
+            for name, path in targets.items():
+                asyncio.run(load(args.port, path, who_cookie, args.warmup, args.connections))
+                r = asyncio.run(load(args.port, path, who_cookie, args.seconds, args.connections))
+                baseline = baseline or r["rps"]
+                print(f"{'':<10} {name:<13} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
+                      f"{r['p99']:>8.1f} {r['errors']:>7} {r['rps'] / baseline:>10.1%}")  # fmt: skip
+        memory = ", ".join(f"{mb:.0f} MB" for mb in worker_memory_mb(server))
+        print(f"\nWorkers' resident memory after the load: {memory}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
