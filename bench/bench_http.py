@@ -129,7 +129,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         "--log-level", "warning",
         "koinon.wsgi",
     ]  # fmt: skip
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
     for _ in range(100):
         try:
             asyncio.run(one_request(port, "/bench/minimal/", None))
@@ -141,10 +141,21 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
 
 
 def worker_memory_mb(server: subprocess.Popen) -> list[float]:
-    out = subprocess.run(
-        ["ps", "-o", "pid=,rss=", "--ppid", str(server.pid)], capture_output=True, text=True
-    ).stdout
-    return [int(line.split()[1]) / 1024 for line in out.strip().splitlines()]
+    """Resident memory of each gunicorn worker (the master's children), from /proc."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss_kb = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))
+        sizes.append(int(rss_kb) / 1024)
+    return sizes
+
+
+def row(name: str, r: dict, baseline: float) -> str:
+    return (
+        f"{'':<10} {name:<13} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
+        f"{r['p99']:>8.1f} {r['errors']:>7} {r['rps'] / baseline:>10.1%}"
+    )
 
 
 def main():
@@ -175,8 +186,7 @@ def main():
                 asyncio.run(load(args.port, path, who_cookie, args.warmup, args.connections))
                 r = asyncio.run(load(args.port, path, who_cookie, args.seconds, args.connections))
                 baseline = baseline or r["rps"]
-                print(f"{'':<10} {name:<13} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
-                      f"{r['p99']:>8.1f} {r['errors']:>7} {r['rps'] / baseline:>10.1%}")  # fmt: skip
+                print(row(name, r, baseline))
         memory = ", ".join(f"{mb:.0f} MB" for mb in worker_memory_mb(server))
         print(f"\nWorkers' resident memory after the load: {memory}")
     finally:
