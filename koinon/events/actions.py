@@ -16,6 +16,7 @@ from koinon.core.activity import log_activity
 from koinon.events import policy, recurrence
 from koinon.events.models import (
     ACTIVE_STATUSES,
+    MAX_OCCURRENCES,
     CalendarToken,
     Event,
     Feedback,
@@ -362,6 +363,116 @@ def _update_series(template: Event, old_start, old_end, hosts, speakers) -> int:
             _notify_registrants(occurrence, "events/email/changed")
         count += 1
     return count
+
+
+def _new_occurrence(template: Event, series: Series, start_utc) -> Event:
+    occurrence = Event(
+        **{name: getattr(template, name) for name in EDITABLE_FIELDS},
+        description_html=template.description_html,
+        materials_html="",
+        community=template.community,
+        group=template.group,
+        created_by=template.created_by,
+        series=series,
+    )
+    occurrence.materials = ""
+    occurrence.recording_url = ""
+    duration = template.ends_at - template.starts_at
+    occurrence.starts_at = start_utc
+    occurrence.ends_at = start_utc + duration
+    occurrence.recurrence_id = start_utc
+    occurrence.registration_opens_at, occurrence.registration_closes_at = _window_for(
+        template, start_utc
+    )
+    return occurrence
+
+
+@transaction.atomic
+def do_update_series_rule(actor, event: Event, *, rrule: str, exdates=()) -> dict:
+    """Change a series' repeat rule and exceptions after creation.
+
+    The rule still starts at the series' first start. Coming meetings the new rule adds
+    are created like the others (content, hosts and speakers of a plain coming
+    occurrence); coming meetings it drops are deleted, or cancelled (and their registered
+    people told) when somebody registered. Past meetings are history: never touched.
+    Returns {"added": n, "removed": n, "cancelled": n, "event": an occurrence still there}.
+    """
+    access = access_for(actor, event.community)
+    if not policy.can_manage(access, event):
+        raise _forbidden()
+    if not event.series_id:
+        raise ActionError(_("This event is not part of a series."), field="rrule")
+    series = Series.objects.select_for_update().get(pk=event.series_id)
+    exdates = sorted({d if isinstance(d, str) else d.isoformat() for d in exdates})
+    rule = recurrence.normalise_rule(rrule, series.time_zone)
+    starts = {
+        s.astimezone(UTC)
+        for s in recurrence.occurrences(rule, series.first_start, series.time_zone, exdates)
+    }
+    now = timezone.now()
+    occurrences = list(
+        Event.objects.select_for_update().filter(series=series).order_by("recurrence_id")
+    )
+    existing = {o.recurrence_id for o in occurrences}
+    coming = [o for o in occurrences if o.starts_at >= now and not o.is_cancelled]
+    plain = [o for o in coming if not o.is_override]
+    template = next((o for o in plain if o.pk == event.pk), None)
+    template = template or (plain[0] if plain else (coming[0] if coming else occurrences[-1]))
+    dropped = [o for o in coming if o.recurrence_id not in starts]
+    added = sorted(start for start in starts if start not in existing and start >= now)
+    remaining = len(occurrences) - len(dropped) + len(added)
+    if not any(start >= now for start in starts) or remaining > MAX_OCCURRENCES:
+        raise ActionError(
+            _("The new rule leaves no coming meeting.")
+            if remaining <= MAX_OCCURRENCES
+            else _("The rule gives more than %(max)d meetings: lower COUNT or UNTIL.")
+            % {"max": MAX_OCCURRENCES},
+            code="invalid_rrule",
+            field="rrule",
+        )
+    hosts = list(template.hosts.all())
+    speakers = list(template.speakers.all())
+    removed = cancelled = 0
+    for occurrence in dropped:
+        active = Registration.objects.filter(event=occurrence, status__in=ACTIVE_STATUSES)
+        if active.exists():
+            occurrence.cancelled_at = now
+            occurrence.sequence += 1
+            occurrence.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+            _notify_registrants(occurrence, "events/email/cancelled")
+            cancelled += 1
+        else:
+            occurrence.delete()
+            removed += 1
+    new = [_new_occurrence(template, series, start) for start in added]
+    Event.objects.bulk_create(new)
+    created = list(
+        Event.objects.filter(series=series, recurrence_id__in=[o.recurrence_id for o in new])
+    )
+    Host, Speaker = Event.hosts.through, Event.speakers.through
+    Host.objects.bulk_create([Host(event_id=o.pk, user_id=u.pk) for o in created for u in hosts])
+    Speaker.objects.bulk_create(
+        [Speaker(event_id=o.pk, user_id=u.pk) for o in created for u in speakers]
+    )
+    series.rrule, series.exdates = rule, exdates
+    series.save(update_fields=["rrule", "exdates"])
+    result = {"added": len(created), "removed": removed, "cancelled": cancelled}
+    survivors = Event.objects.filter(series=series).order_by("starts_at")
+    target = (
+        survivors.filter(pk=event.pk).first()
+        or survivors.filter(starts_at__gte=now, cancelled_at__isnull=True).first()
+        or survivors.last()
+    )
+    log_activity(
+        actor,
+        "event.series_rule_edited",
+        community=event.community,
+        target=target,
+        rrule=rule,
+        **result,
+    )
+    result["event"] = target
+    return result
 
 
 @transaction.atomic

@@ -136,6 +136,21 @@ class ScopeIn(Input):
     scope: Scope = "this"
 
 
+class SeriesRuleIn(Input):
+    rrule: str = Field(..., max_length=500, description="e.g. FREQ=WEEKLY;COUNT=10")
+    exdates: list[str] = Field([], max_length=200, description="Local dates YYYY-MM-DD.")
+
+
+class SeriesRuleOut(Schema):
+    series_id: int
+    rrule: str
+    exdates: list[str]
+    added: int = Field(..., description="Coming meetings created.")
+    removed: int = Field(..., description="Coming meetings deleted (nobody had registered).")
+    cancelled: int = Field(..., description="Coming meetings cancelled (registrants told).")
+    event_id: int = Field(..., description="An occurrence of the series still there.")
+
+
 class EventFilters(Schema):
     when: Literal["upcoming", "past"] = "upcoming"
     page: int = Field(1, ge=1)
@@ -348,6 +363,31 @@ def update_event(request, event_id: int, payload: EventPatch, scope: Scope = "th
 def cancel_event(request, event_id: int, payload: ScopeIn):
     event, _access = _event_for(request, event_id)
     return {"cancelled": actions.do_cancel_event(request.user, event, scope=payload.scope)}
+
+
+@router.put(
+    "/events/{int:event_id}/series",
+    response={200: SeriesRuleOut, **ERRORS},
+    summary="Change the repeat rule and exceptions of the event's series (hosts, moderators)",
+)
+def update_series_rule(request, event_id: int, payload: SeriesRuleIn):
+    event, _access = _event_for(request, event_id)
+    result = actions.do_update_series_rule(
+        request.user,
+        event,
+        rrule=payload.rrule,
+        exdates=recurrence.parse_exdates(" ".join(payload.exdates)),
+    )
+    series = result["event"].series
+    return {
+        "series_id": series.pk,
+        "rrule": series.rrule,
+        "exdates": series.exdates,
+        "added": result["added"],
+        "removed": result["removed"],
+        "cancelled": result["cancelled"],
+        "event_id": result["event"].pk,
+    }
 
 
 # --- Registrations ---------------------------------------------------------------------

@@ -123,6 +123,25 @@ class EventForm(forms.Form):
             del self.fields["group"]
 
 
+class SeriesRuleForm(forms.Form):
+    """A series' repeat rule and exceptions, changed after creation."""
+
+    rrule = forms.CharField(
+        label=_("Repeat"),
+        max_length=500,
+        help_text=_(
+            "An iCalendar rule that ends, counted from the first meeting, e.g. "
+            "FREQ=WEEKLY;COUNT=10 or FREQ=MONTHLY;BYDAY=1TU;COUNT=6."
+        ),
+    )
+    exdates = forms.CharField(
+        label=_("Except on"),
+        max_length=2000,
+        required=False,
+        help_text=_("Dates without a meeting, e.g. 2027-04-06, 2027-08-10."),
+    )
+
+
 class ScopeForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("Apply to"),

@@ -10,7 +10,7 @@
 - UIDs never change; SEQUENCE grows with each edit; DTSTAMP is the time of the export.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
@@ -102,9 +102,37 @@ def _differs_from_rule(occurrence: Event, master: Event) -> bool:
     )
 
 
+def _rule_starts(series: Series) -> set | None:
+    """The starts (UTC) the series' current rule gives, or None if it cannot be read."""
+    from koinon.events.recurrence import occurrences as rule_occurrences
+    from koinon.lib.errors import ActionError
+
+    try:
+        starts = rule_occurrences(
+            series.rrule, series.first_start, series.time_zone, series.exdates
+        )
+    except ActionError:
+        return None
+    return {s.astimezone(UTC) for s in starts}
+
+
 def _add_series(cal, series: Series, occurrences: list[Event], stamp, show_link=False):
-    """The master VEVENT of `series` and its exceptions, from its (ordered) occurrences."""
+    """The master VEVENT of `series` and its exceptions, from its (ordered) occurrences.
+
+    Meetings the rule no longer gives (the rule was changed after they were held) are
+    written as events of their own, so the master's RRULE stays true.
+    """
     tz = series.tz
+    in_rule = _rule_starts(series)
+    if in_rule is not None:
+        outside = [o for o in occurrences if o.recurrence_id not in in_rule]
+        for occurrence in outside:
+            cal.add_component(
+                _vevent(occurrence, event_uid(occurrence), show_link=show_link, stamp=stamp)
+            )
+        occurrences = [o for o in occurrences if o.recurrence_id in in_rule]
+        if not occurrences:
+            return
     plain = [o for o in occurrences if not o.is_override and not o.is_cancelled]
     template = plain[0] if plain else occurrences[0]
     master = _vevent(template, series_uid(series), show_link=show_link, stamp=stamp)

@@ -15,6 +15,9 @@ urlpatterns = [
     path("c/<slug:slug>/events/<int:pk>/", views.event_detail, name="event-detail"),
     path("c/<slug:slug>/events/<int:pk>/edit/", views.event_edit, name="event-edit"),
     path("c/<slug:slug>/events/<int:pk>/cancel/", views.event_cancel, name="event-cancel"),
+    path(
+        "c/<slug:slug>/events/<int:pk>/series/", views.event_series_rule, name="event-series-rule"
+    ),
     path("c/<slug:slug>/events/<int:pk>/register/", views.event_register, name="event-register"),
     path(
         "c/<slug:slug>/events/<int:pk>/unregister/",

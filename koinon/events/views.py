@@ -23,7 +23,14 @@ from koinon.accounts.models import User
 from koinon.communities.models import GroupMembership, GroupRole
 from koinon.communities.policy import access_for, get_community_for
 from koinon.events import actions, ics, policy
-from koinon.events.forms import CheckInForm, EventForm, FeedbackForm, ScopeForm, local_initial
+from koinon.events.forms import (
+    CheckInForm,
+    EventForm,
+    FeedbackForm,
+    ScopeForm,
+    SeriesRuleForm,
+    local_initial,
+)
 from koinon.events.models import (
     ACTIVE_STATUSES,
     CalendarToken,
@@ -430,6 +437,50 @@ def event_edit(request, slug, pk):
                 return redirect(event.get_absolute_url())
         return render(request, "events/event_form.html", context, status=400)
     return render(request, "events/event_form.html", context)
+
+
+@login_required
+def event_series_rule(request, slug, pk):
+    """Change the repeat rule and exceptions of an occurrence's series."""
+    event, access = policy.get_event_for(request.user, pk, slug)
+    if not policy.can_manage(access, event):
+        raise PermissionDenied
+    if not event.series_id:
+        raise Http404
+    series = event.series
+    initial = {"rrule": series.rrule, "exdates": ", ".join(series.exdates)}
+    form = SeriesRuleForm(request.POST or None, initial=initial)
+    context = {
+        "form": form,
+        "community": event.community,
+        "event": event,
+        "series": series,
+        "first_start": timezone.make_naive(series.first_start, series.tz),
+    }
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = actions.do_update_series_rule(
+                    request.user,
+                    event,
+                    rrule=data["rrule"],
+                    exdates=parse_exdates(data["exdates"]),
+                )
+            except ActionError as error:
+                _form_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The series is updated: %(added)d meetings added, %(removed)d removed, "
+                        "%(cancelled)d cancelled (their registered people are told)."
+                    )
+                    % result,
+                )
+                return redirect(result["event"].get_absolute_url())
+        return render(request, "events/series_form.html", context, status=400)
+    return render(request, "events/series_form.html", context)
 
 
 @login_required
