@@ -22,6 +22,7 @@ from koinon.opportunities.models import (
     OpportunityKind,
     OpportunityStatus,
 )
+from koinon.search.index import index_item, unindex_item
 
 EDITABLE_FIELDS = ("kind", "title", "description", "location", "remote", "expires_on")
 MAX_AHEAD = datetime.timedelta(days=2 * 366)
@@ -95,10 +96,6 @@ def _clean(fields: dict) -> dict:
 
 def _index(opportunity: Opportunity) -> None:
     """Keep the one search in step: live opportunities are found, others are not."""
-    try:
-        from koinon.search.index import index_item, unindex_item
-    except ImportError:  # the generalised search is not there yet
-        return
     if opportunity.is_live:
         index_item(
             opportunity,
@@ -225,7 +222,8 @@ def _first_message(opportunity: Opportunity, note: str) -> str:
     author = opportunity.author
     with translation.override(author.language or None):
         intro = _("I'm interested in your opportunity “%(title)s”.") % {"title": opportunity.title}
-        link = f"[{_('See the opportunity')}]({absolute_url(opportunity.get_absolute_url())})"
+        label = _("See the opportunity")
+        link = f"[{label}]({absolute_url(opportunity.get_absolute_url())})"
     parts = [intro]
     if note:
         parts.append(note)
@@ -295,3 +293,15 @@ def do_express_interest(actor, opportunity: Opportunity, note: str = "") -> Inte
         user_id=opportunity.author_id,
     )
     return interest
+
+
+def unindex_expired(today=None) -> int:
+    """Remove from the search every opportunity that expired (closed ones already are)."""
+    expired = Opportunity.objects.filter(
+        status=OpportunityStatus.OPEN, expires_on__lt=today or timezone.localdate()
+    )
+    count = 0
+    for opportunity in expired.iterator():
+        unindex_item(opportunity)
+        count += 1
+    return count
