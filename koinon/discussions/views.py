@@ -36,6 +36,7 @@ from koinon.discussions.models import (
 from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
 from koinon.lib.markdown import render_markdown
+from koinon.moderation import policy as moderation_policy
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 30
@@ -89,6 +90,8 @@ def topic_list(request, slug):
     topics = filter_topics(
         Topic.objects.filter(community=community, archived=False), filters
     ).select_related("author__profile", "group")
+    if not access.is_moderator:
+        topics = topics.filter(hidden_at__isnull=True)  # hidden pending review
     page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE)
     for topic in page:
         topic.author_name = policy.author_label(topic)
@@ -241,6 +244,7 @@ def decorate_posts(posts, topic, access):
     for post in posts:
         post.topic = topic
         _decorate(post, access, counts[post.pk], mine[post.pk])
+    moderation_policy.decorate_posts(posts, access)  # flags; hidden text masked
     return posts
 
 
@@ -321,7 +325,7 @@ def _quote(request, topic) -> str:
     if not post_id.isdigit():
         return ""
     post = (
-        topic.posts.filter(pk=int(post_id), deleted_at__isnull=True)
+        topic.posts.filter(pk=int(post_id), deleted_at__isnull=True, hidden_at__isnull=True)
         .select_related("author__profile")
         .first()
     )
@@ -548,6 +552,8 @@ def post_history(request, post_id):
     post, access = _post_for(request, post_id, "read")
     if post.is_deleted and not policy.can_moderate(access):
         return _error(request, ActionError(_("This post was deleted."), status=404))
+    if post.is_hidden and not moderation_policy.sees_hidden(access, post):
+        return _error(request, ActionError(_("This post is hidden pending review."), status=404))
     revisions = list(post.revisions.select_related("editor__profile"))
     texts = [r.body for r in revisions] + [post.body]
     changes = []
