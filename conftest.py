@@ -9,6 +9,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"
+    settings.PAGE_CACHE_SECONDS = 0  # tests of the page cache turn it on
 
 
 # --- The cast: one community and a person in each role, plus an outsider. -------

@@ -164,6 +164,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds an anonymous visitor's topic list or topic page is kept whole (0: never);
+# any change in the community drops its pages at once (koinon.lib.page_cache).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {

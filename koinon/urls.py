@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 from django.views.static import serve
 
 from koinon.api.api import api
@@ -30,7 +29,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", core_views.switch_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path(".well-known/security.txt", core_views.security_txt, name="security-txt"),
     path("privacy/", core_views.privacy, name="privacy"),

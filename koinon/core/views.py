@@ -6,7 +6,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language
 
 
 @never_cache
@@ -49,3 +51,8 @@ def accessibility(request):
 @require_GET
 def security_policy(request):
     return render(request, "core/security.html")
+
+
+# Without a token, so that anonymous pages hold nothing personal and can be cached whole;
+# a forged request could at worst switch a visitor's language.
+switch_language = csrf_exempt(set_language)

@@ -1,12 +1,17 @@
 from django.urls import path
 
 from koinon.discussions import views
+from koinon.lib.page_cache import anonymous_page_cache
 
 urlpatterns = [
-    path("c/<slug:slug>/topics/", views.topic_list, name="topic-list"),
+    path("c/<slug:slug>/topics/", anonymous_page_cache(views.topic_list), name="topic-list"),
     path("c/<slug:slug>/topics/new/", views.topic_create, name="topic-create"),
     path("c/<slug:slug>/topics/similar/", views.similar_topics, name="topic-similar"),
-    path("c/<slug:slug>/t/<int:topic_id>/", views.topic_detail, name="topic-detail"),
+    path(
+        "c/<slug:slug>/t/<int:topic_id>/",
+        anonymous_page_cache(views.topic_detail),
+        name="topic-detail",
+    ),
     path("c/<slug:slug>/t/<int:topic_id>/reply/", views.topic_reply, name="topic-reply"),
     path("c/<slug:slug>/t/<int:topic_id>/edit/", views.topic_edit, name="topic-edit"),
     path(

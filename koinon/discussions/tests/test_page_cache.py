@@ -1,0 +1,84 @@
+"""Anonymous visitors get whole pages from the cache, until the community changes."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from koinon.communities.models import Visibility
+from koinon.discussions import actions
+from koinon.discussions.tests.factories import make_reply, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+
+
+@pytest.fixture
+def topic(community, member):
+    return make_topic(member, community, title="Kanban limits in practice")
+
+
+def _url(topic):
+    return reverse("topic-detail", args=[topic.community.slug, topic.pk])
+
+
+def test_a_second_anonymous_visit_runs_no_query(client, topic, django_assert_num_queries):
+    first = client.get(_url(topic))
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(_url(topic))
+    assert second.content == first.content
+
+
+def test_anonymous_pages_carry_no_csrf_token(client, topic):
+    page = client.get(_url(topic)).content.decode()
+    assert "csrfmiddlewaretoken" not in page and "X-CSRFToken" not in page
+    assert "csrftoken" not in client.cookies
+
+
+def test_a_new_reply_shows_at_once(client, topic, mentor):
+    client.get(_url(topic))
+    make_reply(mentor, topic, body="A limit of three cards per person works for us.")
+    assert "three cards per person" in client.get(_url(topic)).content.decode()
+
+
+def test_a_deleted_post_leaves_the_cached_page_at_once(client, topic, mentor, moderator):
+    post = make_reply(mentor, topic, body="An unfortunate sentence.")
+    assert "unfortunate sentence" in client.get(_url(topic)).content.decode()
+    actions.do_delete_post(moderator, post)
+    assert "unfortunate sentence" not in client.get(_url(topic)).content.decode()
+
+
+def test_a_community_turned_private_is_not_served_from_the_cache(client, topic, community):
+    list_url = reverse("topic-list", args=[community.slug])
+    assert client.get(list_url).status_code == 200
+    assert client.get(_url(topic)).status_code == 200
+    community.visibility = Visibility.PRIVATE
+    community.save()
+    assert client.get(_url(topic)).status_code in (302, 403, 404)
+    assert "Kanban limits" not in client.get(list_url).content.decode()
+
+
+def test_each_language_has_its_own_page(client, topic):
+    english = client.get(_url(topic), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    italian = client.get(_url(topic), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert 'lang="en"' in english and 'lang="it"' in italian
+
+
+def test_signed_in_people_never_get_the_cached_page(client, topic, member):
+    client.get(_url(topic))  # kept for anonymous visitors
+    client.force_login(member)
+    page = client.get(_url(topic)).content.decode()
+    assert member.display_name in page and "X-CSRFToken" in page
+
+
+def test_a_visitor_with_a_session_is_served_fresh(client, topic, django_assert_max_num_queries):
+    client.get(_url(topic))
+    client.cookies["sessionid"] = "not-a-session"
+    with django_assert_max_num_queries(50) as captured:
+        client.get(_url(topic))
+    assert len(captured.captured_queries) > 0

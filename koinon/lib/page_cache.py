@@ -1,0 +1,77 @@
+"""Whole pages kept for anonymous visitors, dropped as soon as their community changes.
+
+Anonymous visitors of a public community all see the same topic list and topic page,
+so those are rendered once per language and kept for `PAGE_CACHE_SECONDS`. Each
+community has a generation number in the cache; any write to its content bumps it
+(`bump_community`), which changes every key of its pages at once, so a post hidden by
+a moderator or a community turned private is never served from the cache afterwards.
+With a per-process cache (locmem, the default without Redis) other processes may serve
+a page for at most `PAGE_CACHE_SECONDS`; with Redis the bump reaches every worker.
+
+A page is kept only when nothing personal went into it: no signed-in person, no flash
+message, no CSRF token rendered (anonymous pages have none), a 200 answer.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+
+
+def _generation_key(slug: str) -> str:
+    return f"pages:generation:{slug}"
+
+
+def bump_community(slug: str) -> None:
+    """Forget every cached page of a community."""
+    try:
+        cache.incr(_generation_key(slug))
+    except ValueError:
+        cache.set(_generation_key(slug), 1, None)
+
+
+def _cacheable_request(request) -> bool:
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and "HX-Request" not in request.headers
+        and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    )
+
+
+def _cacheable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_messages", None)
+    )
+
+
+def anonymous_page_cache(view):
+    """Serve `view(request, slug, ...)` from the cache to anonymous visitors."""
+
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not _cacheable_request(request):
+            return view(request, slug, *args, **kwargs)
+        generation = cache.get(_generation_key(slug), 0)
+        language = translation.get_language()
+        key = f"pages:{slug}:{generation}:{language}:{request.get_full_path()}"
+        kept = cache.get(key)
+        if kept is not None:
+            content, content_type = kept
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, slug, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if _cacheable_response(request, response):
+                cache.set(key, (response.content, response["Content-Type"]), seconds)
+        return response
+
+    return wrapper
