@@ -172,6 +172,8 @@ def do_send_message(actor, conversation, body) -> Message:
     Participant.objects.filter(conversation=conversation, user=actor).update(
         last_read_at=message.created_at
     )
+    # The log names the conversation only: the text never leaves it.
+    log_activity(actor, "messaging.message_sent", target=conversation, is_private=True)
     return message
 
 

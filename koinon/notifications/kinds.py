@@ -10,9 +10,10 @@ to kinds marked `explicit`, whose recipients are named by the entry itself.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from koinon.notifications.models import Channel
+from koinon.notifications.models import Channel, Notification
 from koinon.opportunities.notify import opportunity_kinds
 from koinon.projects.notify import project_kinds
 
@@ -165,6 +166,33 @@ def conversation_participants(entry, target):
     ).values_list("user_id", flat=True)
 
 
+def message_recipients(entry, target):
+    """The conversation's other participants who still hear it (not left, not muted),
+    minus anyone who blocked the sender or whom the sender blocked, and minus those who
+    have not yet read the last "new message" notification of this conversation."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from koinon.messaging.models import Block
+
+    if target is None or entry.actor_id is None:
+        return []
+    people = set(conversation_participants(entry, target))
+    blocked = Block.objects.filter(
+        Q(blocker_id__in=people, blocked_id=entry.actor_id)
+        | Q(blocker_id=entry.actor_id, blocked_id__in=people)
+    ).values_list("blocker_id", "blocked_id")
+    for blocker, blocked_id in blocked:
+        people -= {blocker, blocked_id}
+    waiting = Notification.objects.filter(
+        kind="new_message",
+        read_at__isnull=True,
+        recipient_id__in=people,
+        entry__target_type=ContentType.objects.get_for_model(target),
+        entry__target_id=target.pk,
+    ).values_list("recipient_id", flat=True)
+    return people - set(waiting)
+
+
 def practice_adopters(entry, target):
     from koinon.library.models import Adoption
 
@@ -295,6 +323,16 @@ KINDS = [
         needs_content_access=False,
         explicit=True,
         source_mails=True,
+        mutable=False,
+    ),
+    Kind(
+        "new_message",
+        _("New messages in my conversations"),
+        _("%(actor)s sent you a new message"),
+        ("messaging.message_sent",),
+        message_recipients,
+        needs_content_access=False,
+        explicit=True,
         mutable=False,
     ),
     Kind(
