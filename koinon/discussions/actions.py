@@ -34,7 +34,7 @@ from koinon.discussions.models import (
     TopicState,
 )
 from koinon.lib.errors import ActionError, Conflict, Forbidden
-from koinon.lib.markdown import render_markdown
+from koinon.lib.markdown import mentioned_handles, render_with_mentions, resolve_handles
 
 
 def _require(access, action, obj, message):
@@ -135,6 +135,33 @@ def _check_choice(value, choices, field):
         raise ActionError(_("Please choose a valid option."), field=field, code="invalid_choice")
 
 
+def _log_mentions(actor, post, topic, mentions: dict, already=frozenset()):
+    """`post.mentioned` with the people @mentioned who may read the topic.
+
+    Not the author, and on an edit not those the previous text mentioned already.
+    An anonymous author stays anonymous (the entry names nobody).
+    """
+    from koinon.accounts.models import User
+
+    ids = set(mentions.values()) - set(already) - {post.author_id}
+    if not ids:
+        return
+    community = topic.community
+    people = User.objects.filter(pk__in=ids, is_active=True, erased_at__isnull=True)
+    readers = sorted(p.pk for p in people if policy.can_read(access_for(p, community), topic))
+    if not readers:
+        return
+    log_activity(
+        _log_actor(actor, post),
+        "post.mentioned",
+        community=community,
+        target=post,
+        topic=topic.pk,
+        mentioned=readers,
+        anonymous=post.is_anonymous,
+    )
+
+
 @transaction.atomic
 def do_create_topic(
     actor,
@@ -171,13 +198,14 @@ def do_create_topic(
         last_activity_at=now,
     )
     _set_tags(topic, names)
+    rendered = render_with_mentions(body)
     post = Post.objects.create(
         topic=topic,
         is_opening=True,
         author=actor,
         is_anonymous=is_anonymous,
         body=body,
-        body_html=render_markdown(body),
+        body_html=rendered.html,
         created_at=now,
     )
     _follow_own(actor, topic, now)
@@ -189,6 +217,7 @@ def do_create_topic(
         anonymous=is_anonymous,
         kind=kind,
     )
+    _log_mentions(actor, post, topic, rendered.mentions)
     _index(post)
     return topic
 
@@ -204,12 +233,13 @@ def do_reply(actor, topic: Topic, *, body: str, is_anonymous: bool = False) -> P
     _require(access, "reply", topic, _("Only members can reply here."))
     _check_anonymous(access, is_anonymous)
     body, now = clean_body(body), timezone.now()
+    rendered = render_with_mentions(body)
     post = Post.objects.create(
         topic=topic,
         author=actor,
         is_anonymous=is_anonymous,
         body=body,
-        body_html=render_markdown(body),
+        body_html=rendered.html,
         created_at=now,
     )
     # An UPDATE with F() so two people replying at once both count.
@@ -223,6 +253,7 @@ def do_reply(actor, topic: Topic, *, body: str, is_anonymous: bool = False) -> P
         topic=topic.pk,
         anonymous=is_anonymous,
     )
+    _log_mentions(actor, post, topic, rendered.mentions)
     _index(post)
     return post
 
@@ -236,7 +267,9 @@ def do_edit_post(actor, post: Post, *, body: str) -> Post:
     if body == post.body:
         return post
     PostRevision.objects.create(post=post, body=post.body, editor=actor)
-    post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
+    before = set(resolve_handles(mentioned_handles(post.body)).values())
+    rendered = render_with_mentions(body)
+    post.body, post.body_html, post.edited_at = body, rendered.html, timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
     log_activity(
         _log_actor(actor, post),
@@ -245,6 +278,7 @@ def do_edit_post(actor, post: Post, *, body: str) -> Post:
         target=post,
         topic=post.topic_id,
     )
+    _log_mentions(actor, post, post.topic, rendered.mentions, already=before)
     _index(post)
     return post
 

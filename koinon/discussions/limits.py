@@ -31,8 +31,9 @@ DEFAULTS = {
     "topics_per_day": 3,
     "replies_per_day": 10,
     "links_per_post": 2,
+    "mentions_per_post": 2,
 }
-LINK = re.compile(r"<(a|img)\s", re.IGNORECASE)
+LINK = re.compile(r"<(a|img)\s(?![^>]*class=\"mention\")", re.IGNORECASE)  # a mention is no link
 
 
 class TooSoon(RateLimited):
@@ -66,6 +67,7 @@ def check(user, access, *, body: str, starting_topic: bool) -> None:
         return
     body = clean_body(body)  # an empty or overlong post gets that answer first
     _check_links(body, limits["links_per_post"])
+    _check_mentions(body, limits["mentions_per_post"])
     _check_interval(user, now, limits["post_interval"])
     first_day_ends = user.date_joined + limits["new_for"]
     if starting_topic:
@@ -98,6 +100,17 @@ def _check_links(body: str, most: int):
             _("New members can include at most %(n)s links or images in a post.") % {"n": most},
             field="body",
             code="too_many_links",
+        )
+
+
+def _check_mentions(body: str, most: int):
+    from koinon.lib.markdown import mentioned_handles, resolve_handles
+
+    if len(resolve_handles(mentioned_handles(body))) > most:
+        raise ActionError(
+            _("New members can mention at most %(n)s people in a post.") % {"n": most},
+            field="body",
+            code="too_many_mentions",
         )
 
 

@@ -77,7 +77,7 @@ def own_image_src(src: str) -> str | None:
 
 def _mention_rule(state, silent):
     pos = state.pos
-    if state.src[pos] != "@":
+    if state.src[pos] != "@" or state.linkLevel > 0:
         return False
     if pos > 0 and _NOT_BEFORE_MENTION.match(state.src[pos - 1]):
         return False  # an e-mail address, or a word with an @ inside
