@@ -77,7 +77,7 @@ def standard_list(request, slug):
         return _login_or_forbid(request)
     form = FilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    standards = Standard.objects.filter(community=community).select_related("group")
+    standards = Standard.objects.filter(community=community).select_related("community", "group")
     if filters.get("kind"):
         standards = standards.filter(kind=filters["kind"])
     if filters.get("status"):
