@@ -28,6 +28,7 @@ from koinon.events.models import (
 from koinon.lib.errors import ActionError, Conflict, Forbidden
 from koinon.lib.mail import absolute_url, send_templated_mail
 from koinon.lib.markdown import render_markdown
+from koinon.search.items import sync as search_sync
 
 EDITABLE_FIELDS = (
     "kind",
@@ -188,6 +189,7 @@ def do_create_event(
         event.hosts.set(hosts)
         event.speakers.set(speakers)
         log_activity(actor, "event.created", community=community, target=event)
+        search_sync(event)
         return event
 
     starts = recurrence.occurrences(rrule, event.starts_at, event.time_zone, exdates)
@@ -229,6 +231,7 @@ def do_create_event(
     log_activity(
         actor, "event.series_created", community=community, target=created[0], count=len(created)
     )
+    search_sync(created[0])
     return created[0]
 
 
@@ -290,6 +293,7 @@ def do_update_event(
         scope=scope,
         count=updated,
     )
+    search_sync(event)
     return event
 
 
@@ -471,6 +475,7 @@ def do_update_series_rule(actor, event: Event, *, rrule: str, exdates=()) -> dic
         rrule=rule,
         **result,
     )
+    search_sync(target)
     result["event"] = target
     return result
 
@@ -509,6 +514,7 @@ def do_cancel_event(actor, event: Event, *, scope: str = "this") -> int:
         scope=scope,
         count=len(targets),
     )
+    search_sync(targets[0])  # a series is re-indexed whole
     return len(targets)
 
 

@@ -41,6 +41,7 @@ from koinon.library.models import (
     ResourceKind,
     ResourceReview,
 )
+from koinon.search.items import sync as search_sync
 
 
 class EditConflict(Conflict):
@@ -157,6 +158,7 @@ def do_create_practice(
     log_activity(
         actor, "practice.created", community=community, target=practice, title=practice.title
     )
+    search_sync(practice)
     return practice
 
 
@@ -201,6 +203,7 @@ def do_edit_practice(
         version=locked.version,
         note=note,
     )
+    search_sync(locked)
     _copy(locked, practice)
     return practice
 
@@ -249,6 +252,7 @@ def do_restore_version(actor, practice, number: int, *, base_version: int | None
         version=locked.version,
         restored_from=number,
     )
+    search_sync(locked)
     _copy(locked, practice)
     return practice
 
@@ -270,6 +274,7 @@ def do_change_status(actor, practice, status: str) -> Practice:
     locked.status = status
     locked.save(update_fields=["status"])
     practice.status = status
+    search_sync(locked)
     log_activity(
         actor,
         "practice.status_changed",
@@ -441,6 +446,7 @@ def do_create_lesson(
     )
     if proposal_practice is not None:
         _propose(actor, lesson, proposal_practice, proposal)
+    search_sync(lesson)
     return lesson
 
 
@@ -496,6 +502,7 @@ def do_edit_lesson(
         target=lesson,
         anonymous=lesson.is_anonymous,
     )
+    search_sync(lesson)
     return lesson
 
 
@@ -634,6 +641,7 @@ def do_add_resource(actor, community, *, file=None, **fields) -> Resource:
         _attach_file(resource, file)
     resource.save()
     log_activity(actor, "resource.added", community=community, target=resource, kind=resource.kind)
+    search_sync(resource)
     return resource
 
 
@@ -653,6 +661,7 @@ def do_edit_resource(actor, resource, *, file=None, remove_file=False, **fields)
     resource.updated_at = timezone.now()
     resource.save()
     log_activity(actor, "resource.edited", community=resource.community, target=resource)
+    search_sync(resource)
     return resource
 
 

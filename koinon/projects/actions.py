@@ -35,6 +35,7 @@ from koinon.projects.models import (
     TaskMove,
     TaskStatus,
 )
+from koinon.search.items import sync as search_sync
 
 
 def clean_text(value, field: str, max_length: int, *, required=True, one_line=False) -> str:
@@ -78,6 +79,7 @@ def do_propose_idea(actor, community, *, title, problem, proposal, benefit) -> I
         benefit=clean_text(benefit, "benefit", TEXT_MAX_LENGTH),
     )
     log_activity(actor, "idea.proposed", community=community, target=idea)
+    search_sync(idea)
     return idea
 
 
@@ -138,6 +140,7 @@ def do_change_idea_status(actor, idea: Idea, status: str, reason: str = "") -> I
         target=idea,
         **{"from": previous, "to": status},
     )
+    search_sync(idea)
     return idea
 
 
@@ -226,6 +229,7 @@ def do_create_experiment(
     )
     experiment.participants.set(participants)
     log_activity(actor, "experiment.created", community=community, target=experiment)
+    search_sync(experiment)
     return experiment
 
 
@@ -279,6 +283,7 @@ def do_close_experiment(actor, experiment: Experiment, *, outcome, learned) -> E
         outcome=outcome,
         lesson=lesson.pk,
     )
+    search_sync(experiment)
     return experiment
 
 
@@ -324,6 +329,7 @@ def do_create_project(
         target=project,
         is_private=visibility == ProjectVisibility.MEMBERS,
     )
+    search_sync(project)
     return project
 
 

@@ -8,4 +8,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from koinon.search import signals  # noqa: F401 - connects the receivers
+        from koinon.search import signals  # connects the receivers
+
+        signals.connect_deletions()

@@ -73,7 +73,7 @@ def is_valid(value: str) -> bool:
 def singular_label(model: str) -> str:
     """The model's own name for one of its objects: "Practice", "Event"."""
     try:
-        return capfirst(apps.get_model(model)._meta.verbose_name)
+        return str(capfirst(apps.get_model(model)._meta.verbose_name))
     except (LookupError, ValueError):
         return model
 
