@@ -1,10 +1,12 @@
-"""Keep the Sites framework's one site in step with SITE_URL (allauth reads it)."""
+"""Keep the Sites framework's one site in step with SITE_URL, and cached pages fresh."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
+
+from koinon.lib.page_cache import bump_community
 
 
 @receiver(post_migrate)
@@ -17,3 +19,16 @@ def sync_site(sender, **kwargs):
     Site.objects.update_or_create(
         pk=settings.SITE_ID, defaults={"domain": domain, "name": "Koinon"}
     )
+
+
+@receiver(post_save, sender="core.ActivityEntry", dispatch_uid="page_cache_activity")
+def drop_cached_pages_on_activity(sender, instance, created, raw=False, **kwargs):
+    """Every action logs its change: the community's cached pages go with it."""
+    if created and not raw and instance.community_id:
+        bump_community(instance.community.slug)
+
+
+@receiver(post_save, sender="communities.Community", dispatch_uid="page_cache_community")
+def drop_cached_pages_on_community_change(sender, instance, raw=False, **kwargs):
+    if not raw:
+        bump_community(instance.slug)

@@ -6,8 +6,3 @@ class DiscussionsConfig(AppConfig):
     name = "koinon.discussions"
     label = "discussions"
     verbose_name = _("Discussions")
-
-    def ready(self):
-        from koinon.discussions import page_cache
-
-        page_cache.connect()

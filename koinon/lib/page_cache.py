@@ -2,7 +2,8 @@
 
 Anonymous visitors of a public community all see the same topic list and topic page,
 so those are rendered once per language and kept for `PAGE_CACHE_SECONDS`. Each
-community has a generation number in the cache; any write to its content bumps it
+community has a generation number in the cache; every action logged in the community
+(the activity log, see koinon/core/signals.py) and every change of the community bumps it
 (`bump_community`), which changes every key of its pages at once, so a post hidden by
 a moderator or a community turned private is never served from the cache afterwards.
 With a per-process cache (locmem, the default without Redis) other processes may serve
