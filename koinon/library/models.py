@@ -378,3 +378,27 @@ class ReadingListItem(models.Model):
 
     def __str__(self):
         return f"{self.resource_id} in {self.reading_list_id}"
+
+
+class PracticeDiscussion(models.Model):
+    """A discussion topic opened from a practice ("discuss this practice")."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="discussions")
+    topic = models.ForeignKey(
+        "discussions.Topic", on_delete=models.CASCADE, related_name="practice_links"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("practice discussion")
+        verbose_name_plural = _("practice discussions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "topic"], name="practice_topic_once"),
+        ]
+
+    def __str__(self):
+        return f"Topic {self.topic_id} about practice {self.practice_id}"

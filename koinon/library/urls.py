@@ -18,6 +18,7 @@ urlpatterns = [
     path(P + "status/", views.practice_status, name="practice-status"),
     path(P + "maintainers/", views.practice_maintainers, name="practice-maintainers"),
     path(P + "adopt/", views.practice_adopt, name="practice-adopt"),
+    path(P + "discuss/", views.practice_discuss, name="practice-discuss"),
     path("c/<slug:slug>/lessons/", lesson_views.lesson_list, name="lesson-list"),
     path("c/<slug:slug>/lessons/errors/", lesson_views.lesson_errors, name="lesson-errors"),
     path("c/<slug:slug>/lessons/new/", lesson_views.lesson_create, name="lesson-create"),

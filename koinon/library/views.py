@@ -13,7 +13,7 @@ from koinon.communities.policy import get_community_for
 from koinon.core.models import ActivityEntry
 from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
-from koinon.library import actions, policy
+from koinon.library import actions, discussion_links, policy
 from koinon.library.diff import compare
 from koinon.library.forms import (
     AdoptForm,
@@ -203,6 +203,8 @@ def _practice_context(request, practice, access) -> dict:
         "proposals": _open_proposals(practice),
         "decision_form": DecisionForm() if can_maintain else None,
         "can_post_lesson": policy.can_write(access),
+        "discussions": discussion_links.discussions_of(practice, request.user),
+        "standards": list(practice.standards.select_related("community")[:20]),
         **_adoption_context(practice, access),
     }
 
@@ -387,3 +389,30 @@ def practice_adopt(request, slug, practice_slug):
     practice.refresh_from_db(fields=["adoption_count"])
     context = {**_adoption_context(practice, access), "saved": True}
     return render(request, "library/partials/adoption.html", context)
+
+
+@login_required
+def practice_discuss(request, slug, practice_slug):
+    """ "Discuss this practice": open a topic linked back to it."""
+    practice, access = policy.get_practice_for(request.user, slug, practice_slug, "write")
+    form_class = discussion_links.discuss_form_class()
+    initial = {
+        "title": _("About the practice: %(title)s") % {"title": practice.title},
+        "body": discussion_links.opening_text(practice) + "\n\n",
+    }
+    form = form_class(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = discussion_links.do_discuss_practice(
+                request.user, practice, **form.cleaned_data
+            )
+        except ActionError as error:
+            _form_error(form, error)
+            status = error.status
+        else:
+            return redirect(topic)
+    if form.errors and status == 200:
+        status = 400
+    context = {"community": practice.community, "practice": practice, "form": form}
+    return render(request, "library/practice_discuss.html", context, status=status)

@@ -1,0 +1,25 @@
+"""Links between discussions, practices and standards, for other apps' templates.
+
+`{% topic_knowledge_links topic access %}` on a discussion: the practices it discusses,
+the standards drafted from it and, for members allowed to draft, the button
+"turn this discussion into a first draft".
+"""
+
+from django import template
+
+from koinon.standards import policy
+
+register = template.Library()
+
+
+@register.inclusion_tag("standards/partials/topic_links.html")
+def topic_knowledge_links(topic, access):
+    from koinon.library.discussion_links import practices_of
+
+    return {
+        "topic": topic,
+        "community": topic.community,
+        "practices": practices_of(topic),
+        "standards": list(topic.standards.all()[:10]),
+        "can_draft": access is not None and policy.can_draft(access),
+    }
