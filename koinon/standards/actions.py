@@ -201,9 +201,9 @@ def do_create_standard(
 def draft_from_topic(topic) -> dict:
     """A first draft's fields from a discussion: its question, then its best answer."""
     opening = topic.posts.filter(is_opening=True, deleted_at__isnull=True).first()
-    parts = [f"## {_('Context')}", "", opening.body if opening else ""]
+    parts = ["## " + _("Context"), "", opening.body if opening else ""]
     if topic.accepted_answer_id and topic.accepted_answer.deleted_at is None:
-        parts += ["", f"## {_('Proposal')}", "", topic.accepted_answer.body]
+        parts += ["", "## " + _("Proposal"), "", topic.accepted_answer.body]
     return {
         "title": topic.title,
         "summary": "",
@@ -215,7 +215,7 @@ def draft_from_topic(topic) -> dict:
 def draft_from_practice(practice) -> dict:
     parts = []
     if practice.when_to_use:
-        parts += [f"## {_('Scope')}", "", practice.when_to_use, ""]
+        parts += ["## " + _("Scope"), "", practice.when_to_use, ""]
     parts += [practice.body]
     return {
         "title": practice.title,

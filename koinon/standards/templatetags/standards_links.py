@@ -23,3 +23,9 @@ def topic_knowledge_links(topic, access):
         "standards": list(topic.standards.all()[:10]),
         "can_draft": access is not None and policy.can_draft(access),
     }
+
+
+@register.inclusion_tag("standards/partials/section_link.html")
+def standards_section_link(community, current=False):
+    """One `<li>` linking a community's standards (community page, library tabs)."""
+    return {"community": community, "current": current}

@@ -391,3 +391,19 @@ def test_search_indexes_only_what_every_member_sees(community, member, mentor):
     now = timezone.now()
     actions.do_open_review(member, standard, opens_at=now, closes_at=now + timedelta(days=5))
     assert Document.objects.filter(object_id=standard.pk, kind="standards.standard").exists()
+
+
+def test_personal_data_export_and_erase(community, member, mentor):
+    from koinon.standards import personal_data
+
+    standard = make_standard(member, community)
+    actions.do_comment(mentor, standard, section="preamble", body="Mine.")
+    actions.do_propose_amendment(mentor, standard, section="preamble", text="T", rationale="R")
+    ballot = open_vote(member, standard)
+    actions.do_vote(mentor, ballot, choice="object", reason="No")
+    data = personal_data.export(mentor)
+    assert data["comments"][0]["body"] == "Mine." and data["votes"][0]["choice"] == "object"
+    assert data["amendments"][0]["rationale"] == "R"
+    personal_data.erase(mentor)
+    assert personal_data.export(mentor)["comments"] == []
+    assert not Vote.objects.filter(voter=mentor).exists()
