@@ -894,3 +894,205 @@ def do_edit_module(
     module.practices.set(practices)
     log_activity(actor, "module.edited", community=programme.community, target=module)
     return module
+
+
+# --- Editing after creation ----------------------------------------------------------------
+
+
+@transaction.atomic
+def do_edit_programme(
+    actor,
+    programme: Programme,
+    *,
+    title: str,
+    description: str,
+    outcomes: str = "",
+    skills=(),
+    criteria=None,
+) -> Programme:
+    """Change a programme's text, outcomes, skills and (while no review is sent) rubric.
+
+    The address stays, so links keep working. Once a peer review has been sent its scores
+    refer to the rubric's criteria: they may then be renamed, not added or removed.
+    """
+    _require_facilitator(actor, programme)
+    title = (title or "").strip()
+    if not title:
+        raise ActionError(_("Give the programme a title."), field="title")
+    if not (description or "").strip():
+        raise ActionError(_("Describe the programme."), field="description")
+    programme.title = title[:200]
+    programme.description = description
+    programme.description_html = render_markdown(description)
+    programme.outcomes = outcomes or ""
+    programme.save()
+    programme.skills.set(skills)
+    if criteria is not None:
+        _edit_rubric(programme, [c.strip()[:200] for c in criteria if c.strip()])
+    log_activity(actor, "programme.edited", community=programme.community, target=programme)
+    return programme
+
+
+def _edit_rubric(programme: Programme, titles: list[str]):
+    current = list(programme.criteria.order_by("order", "pk"))
+    if [c.title for c in current] == titles:
+        return
+    reviewed = PeerReview.objects.filter(
+        hand_in__module__programme=programme, submitted_at__isnull=False
+    ).exists()
+    if reviewed and len(titles) != len(current):
+        raise Conflict(
+            _(
+                "Peer reviews already score this rubric: its criteria can be renamed, "
+                "not added or removed."
+            ),
+            field="criteria",
+            code="rubric_in_use",
+        )
+    for order, (criterion, text) in enumerate(zip(current, titles, strict=False), start=1):
+        criterion.title, criterion.order = text, order
+        criterion.save(update_fields=["title", "order"])
+    for criterion in current[len(titles) :]:
+        criterion.delete()
+    for order, text in enumerate(titles[len(current) :], start=len(current) + 1):
+        RubricCriterion.objects.create(programme=programme, order=order, title=text)
+
+
+@transaction.atomic
+def do_edit_cohort(
+    actor,
+    cohort: Cohort,
+    *,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    enrolment: str,
+    capacity: int | None = None,
+    handin_deadline=None,
+    late_policy: str = LatePolicy.ALLOW,
+    peer_reviewers: int = 2,
+    sessions=None,
+) -> Cohort:
+    """Change a cohort's dates, enrolment, places, deadline and sessions; its group follows
+    the new name. Places cannot drop below the people already seated."""
+    _require_facilitator(actor, cohort.programme)
+    cohort = _locked(cohort)
+    if not (name or "").strip():
+        raise ActionError(_("Give the cohort a name."), field="name")
+    if starts_on is None or ends_on is None:
+        raise ActionError(_("Choose the dates of the cohort."), field="starts_on")
+    if ends_on < starts_on:
+        raise ActionError(_("The cohort cannot end before it starts."), field="ends_on")
+    if enrolment not in EnrolmentPolicy.values:
+        raise ActionError(_("Choose one of the enrolment options."), field="enrolment")
+    if late_policy not in LatePolicy.values:
+        raise ActionError(_("Choose what happens to late hand-ins."), field="late_policy")
+    if capacity is not None and capacity < 1:
+        raise ActionError(_("A cohort needs at least one place."), field="capacity")
+    if not 0 <= peer_reviewers <= 10:
+        raise ActionError(_("Between 0 and 10 peer reviewers."), field="peer_reviewers")
+    seated = Enrolment.objects.filter(cohort=cohort, status__in=SEATED).count()
+    if capacity is not None and capacity < seated:
+        raise Conflict(
+            _("%(count)d people already have a place: keep at least as many places.")
+            % {"count": seated},
+            field="capacity",
+            code="capacity_below_seated",
+        )
+    community = cohort.programme.community
+    for event in sessions or ():
+        if event.community_id != community.pk:
+            raise ActionError(_("Sessions must be events of this community."), field="sessions")
+    cohort.name = name.strip()[:120]
+    cohort.starts_on, cohort.ends_on = starts_on, ends_on
+    cohort.enrolment, cohort.capacity = enrolment, capacity
+    cohort.handin_deadline, cohort.late_policy = handin_deadline, late_policy
+    cohort.peer_reviewers = peer_reviewers
+    cohort.save()
+    if cohort.group.name != cohort.name:
+        cohort.group.name = cohort.name
+        cohort.group.save(update_fields=["name"])
+    if sessions is not None:
+        cohort.sessions.set(sessions)
+    log_activity(actor, "cohort.edited", community=community, target=cohort)
+    return cohort
+
+
+# --- The cohort's own discussion space -------------------------------------------------------
+
+
+def _require_discussant(actor, cohort: Cohort):
+    access = policy.access_for(actor, cohort.programme.community)
+    if not policy.can_discuss(access, cohort):
+        raise Forbidden(
+            _("Only the cohort's participants and facilitators take part in its discussions."),
+            code="not_participant",
+        )
+    return access
+
+
+def _clean_body(body: str) -> str:
+    from koinon.learning.models import TEXT_MAX_LENGTH
+
+    body = (body or "").strip()
+    if not body:
+        raise ActionError(_("Write your message."), field="body")
+    if len(body) > TEXT_MAX_LENGTH:
+        raise ActionError(
+            _("The message is too long (at most %(max)d characters).") % {"max": TEXT_MAX_LENGTH},
+            field="body",
+        )
+    return body
+
+
+@transaction.atomic
+def do_start_thread(actor, cohort: Cohort, *, title: str, body: str):
+    from koinon.learning.models import CohortPost, CohortThread
+
+    _require_discussant(actor, cohort)
+    title = (title or "").strip()
+    if not title:
+        raise ActionError(_("Give the conversation a title."), field="title")
+    if len(title) > 200:
+        raise ActionError(_("The title is too long (at most 200 characters)."), field="title")
+    body = _clean_body(body)
+    now = timezone.now()
+    thread = CohortThread.objects.create(
+        cohort=cohort, title=title, author=actor, created_at=now, last_post_at=now, post_count=1
+    )
+    CohortPost.objects.create(
+        thread=thread, author=actor, body=body, body_html=render_markdown(body), created_at=now
+    )
+    # Private to the cohort: kept out of the community's public activity.
+    log_activity(
+        actor,
+        "cohort.thread_started",
+        community=cohort.programme.community,
+        target=cohort,
+        is_private=True,
+    )
+    return thread
+
+
+@transaction.atomic
+def do_reply(actor, thread, *, body: str):
+    from koinon.learning.models import CohortPost, CohortThread
+
+    _require_discussant(actor, thread.cohort)
+    body = _clean_body(body)
+    thread = CohortThread.objects.select_for_update().get(pk=thread.pk)
+    now = timezone.now()
+    post = CohortPost.objects.create(
+        thread=thread, author=actor, body=body, body_html=render_markdown(body), created_at=now
+    )
+    thread.last_post_at = now
+    thread.post_count += 1
+    thread.save(update_fields=["last_post_at", "post_count"])
+    log_activity(
+        actor,
+        "cohort.replied",
+        community=thread.cohort.programme.community,
+        target=thread.cohort,
+        is_private=True,
+    )
+    return post

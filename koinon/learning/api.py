@@ -157,6 +157,72 @@ class CohortIn(Input):
     sessions: list[int] = Field([], max_length=100, description="Event ids of the community.")
 
 
+class ProgrammePatch(Input):
+    title: str | None = Field(None, max_length=TITLE_MAX_LENGTH)
+    description: str | None = Field(None, max_length=TEXT_MAX_LENGTH)
+    outcomes: list[str] | None = Field(None, max_length=30)
+    skills: list[str] | None = Field(None, max_length=20, description="Skill names.")
+    criteria: list[str] | None = Field(
+        None, max_length=12, description="The rubric; once reviews are sent, rename only."
+    )
+
+
+class ModulePatch(Input):
+    title: str | None = Field(None, max_length=TITLE_MAX_LENGTH)
+    content: str | None = Field(None, max_length=TEXT_MAX_LENGTH)
+    activity_prompt: str | None = Field(None, max_length=4000)
+    resources: list[int] | None = Field(None, max_length=50)
+    practices: list[int] | None = Field(None, max_length=50)
+
+
+class CohortPatch(Input):
+    name: str | None = Field(None, max_length=120)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    enrolment: EnrolmentPolicy | None = None
+    capacity: int | None = Field(None, ge=1, description="Null for no limit.")
+    handin_deadline: datetime | None = None
+    late_policy: LatePolicy | None = None
+    peer_reviewers: int | None = Field(None, ge=0, le=10)
+    sessions: list[int] | None = Field(None, max_length=100, description="Event ids.")
+
+
+class ThreadIn(Input):
+    title: str = Field(..., min_length=1, max_length=TITLE_MAX_LENGTH)
+    body: str = Field(..., min_length=1, max_length=TEXT_MAX_LENGTH)
+
+
+class PostIn(Input):
+    body: str = Field(..., min_length=1, max_length=TEXT_MAX_LENGTH)
+
+
+class PostOut(Schema):
+    id: int
+    author: PersonOut | None
+    body: str
+    body_html: str
+    created_at: datetime
+
+
+class ThreadOut(Schema):
+    id: int
+    cohort_id: int
+    title: str
+    author: PersonOut | None
+    post_count: int
+    created_at: datetime
+    last_post_at: datetime
+    url: str
+
+
+class ThreadPage(PageOut):
+    items: list[ThreadOut]
+
+
+class ThreadDetailOut(ThreadOut):
+    posts: list[PostOut] = Field(..., description="The first 200 messages, oldest first.")
+
+
 class EnrolmentOut(Schema):
     id: int
     cohort_id: int
@@ -822,3 +888,207 @@ def skills_map(request, slug: str):
     if not policy.can_read(access) or not access.can("view_members"):
         raise Http404
     return actions.skills_map(community)
+
+
+# --- Editing after creation ------------------------------------------------------------------
+
+
+@router.patch(
+    "/programmes/{int:programme_id}",
+    response={200: ProgrammeDetailOut, **ERRORS},
+    summary="Edit a programme: text, outcomes, skills, rubric (facilitators)",
+)
+def edit_programme(request, programme_id: int, payload: ProgrammePatch):
+    programme, access = policy.get_programme_by_id_for(request.user, programme_id)
+    changes = payload.model_dump(exclude_unset=True)
+    for name, value in changes.items():
+        if value is None:
+            raise ActionError(_("This field may not be null."), field=name)
+    skills = changes.get("skills")
+    actions.do_edit_programme(
+        request.user,
+        programme,
+        title=changes.get("title", programme.title),
+        description=changes.get("description", programme.description),
+        outcomes="\n".join(changes["outcomes"]) if "outcomes" in changes else programme.outcomes,
+        skills=[actions.skill_named(n) for n in skills]
+        if skills is not None
+        else list(programme.skills.all()),
+        criteria=changes.get("criteria"),
+    )
+    return _programme_detail(request, programme, access)
+
+
+@router.patch(
+    "/programmes/{int:programme_id}/modules/{int:module_id}",
+    response={200: ModuleOut, **ERRORS},
+    summary="Edit a module's text, prompt and library links (facilitators)",
+)
+def edit_module(request, programme_id: int, module_id: int, payload: ModulePatch):
+    from koinon.library.models import Practice, Resource
+
+    programme, _access = policy.get_programme_by_id_for(request.user, programme_id)
+    module = Module.objects.filter(programme=programme, pk=module_id).first()
+    if module is None:
+        raise Http404
+    changes = payload.model_dump(exclude_unset=True)
+    for name, value in changes.items():
+        if value is None:
+            raise ActionError(_("This field may not be null."), field=name)
+    community = programme.community
+    module = actions.do_edit_module(
+        request.user,
+        module,
+        title=changes.get("title", module.title),
+        content=changes.get("content", module.content),
+        activity_prompt=changes.get("activity_prompt", module.activity_prompt),
+        resources=_ids(Resource, changes["resources"], community, "resources")
+        if "resources" in changes
+        else list(module.resources.all()),
+        practices=_ids(Practice, changes["practices"], community, "practices")
+        if "practices" in changes
+        else list(module.practices.all()),
+    )
+    return _module(module)
+
+
+@router.patch(
+    "/cohorts/{int:cohort_id}",
+    response={200: CohortOut, **ERRORS},
+    summary="Edit a cohort: dates, enrolment, places, deadline, sessions (facilitators)",
+)
+def edit_cohort(request, cohort_id: int, payload: CohortPatch):
+    from koinon.events.models import Event
+
+    cohort, _access = policy.get_cohort_for(request.user, cohort_id)
+    changes = payload.model_dump(exclude_unset=True)
+    nullable = {"capacity", "handin_deadline"}
+    for name, value in changes.items():
+        if value is None and name not in nullable:
+            raise ActionError(_("This field may not be null."), field=name)
+    fields = {
+        name: changes.get(name, getattr(cohort, name))
+        for name in (
+            "name",
+            "starts_on",
+            "ends_on",
+            "enrolment",
+            "capacity",
+            "handin_deadline",
+            "late_policy",
+            "peer_reviewers",
+        )
+    }
+    sessions = None
+    if "sessions" in changes:
+        sessions = _ids(Event, changes["sessions"], cohort.programme.community, "sessions")
+    cohort = actions.do_edit_cohort(request.user, cohort, sessions=sessions, **fields)
+    return _cohort_detail(request, cohort)
+
+
+# --- The cohort's discussion space -------------------------------------------------------------
+
+
+def _discussion_cohort(request, cohort_id):
+    cohort, access = policy.get_cohort_for(request.user, cohort_id)
+    if not policy.can_discuss(access, cohort):
+        raise ActionError(
+            _("Only the cohort's participants and facilitators take part in its discussions."),
+            code="forbidden",
+            status=403,
+        )
+    return cohort
+
+
+def _author(user):
+    return _person(user) if user is not None else None
+
+
+def _thread(t) -> dict:
+    return {
+        "id": t.pk,
+        "cohort_id": t.cohort_id,
+        "title": t.title,
+        "author": _author(t.author),
+        "post_count": t.post_count,
+        "created_at": t.created_at,
+        "last_post_at": t.last_post_at,
+        "url": t.get_absolute_url(),
+    }
+
+
+def _post(p) -> dict:
+    return {
+        "id": p.pk,
+        "author": _author(p.author),
+        "body": p.body,
+        "body_html": p.body_html,
+        "created_at": p.created_at,
+    }
+
+
+@router.get(
+    "/cohorts/{int:cohort_id}/threads",
+    response={200: ThreadPage, **ERRORS},
+    summary="Conversations of the cohort's own discussion space (participants, facilitators)",
+)
+def list_threads(request, cohort_id: int, filters: Query[PageFilters]):
+    from koinon.learning.models import CohortThread
+
+    cohort = _discussion_cohort(request, cohort_id)
+    threads = CohortThread.objects.filter(cohort=cohort).select_related("author__profile")
+    result = paginate(threads, filters.page, filters.page_size)
+    result["items"] = [_thread(t) for t in result["items"]]
+    return result
+
+
+@router.post(
+    "/cohorts/{int:cohort_id}/threads",
+    response={201: ThreadDetailOut, **ERRORS},
+    summary="Start a conversation in the cohort's discussion space",
+)
+def start_thread(request, cohort_id: int, payload: ThreadIn):
+    cohort = _discussion_cohort(request, cohort_id)
+    thread = actions.do_start_thread(request.user, cohort, title=payload.title, body=payload.body)
+    return Status(201, _thread_detail(thread))
+
+
+def _thread_detail(thread) -> dict:
+    data = _thread(thread)
+    data["posts"] = [_post(p) for p in thread.posts.select_related("author__profile")[:200]]
+    return data
+
+
+def _thread_of(cohort, thread_id):
+    from koinon.learning.models import CohortThread
+
+    thread = (
+        CohortThread.objects.filter(cohort=cohort, pk=thread_id)
+        .select_related("author__profile")
+        .first()
+    )
+    if thread is None:
+        raise Http404
+    thread.cohort = cohort
+    return thread
+
+
+@router.get(
+    "/cohorts/{int:cohort_id}/threads/{int:thread_id}",
+    response={200: ThreadDetailOut, **ERRORS},
+    summary="A conversation with its messages",
+)
+def get_thread(request, cohort_id: int, thread_id: int):
+    cohort = _discussion_cohort(request, cohort_id)
+    return _thread_detail(_thread_of(cohort, thread_id))
+
+
+@router.post(
+    "/cohorts/{int:cohort_id}/threads/{int:thread_id}/posts",
+    response={201: PostOut, **ERRORS},
+    summary="Reply in a conversation of the cohort",
+)
+def reply(request, cohort_id: int, thread_id: int, payload: PostIn):
+    cohort = _discussion_cohort(request, cohort_id)
+    post = actions.do_reply(request.user, _thread_of(cohort, thread_id), body=payload.body)
+    return Status(201, _post(post))

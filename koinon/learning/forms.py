@@ -156,15 +156,18 @@ class CohortForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, include=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from django.db.models import Q
         from django.utils import timezone
 
         from koinon.events.models import Event
 
-        events = Event.objects.filter(community=community, ends_at__gte=timezone.now()).order_by(
-            "starts_at"
-        )
+        # Coming events, and (when editing) the sessions already chosen, even past ones.
+        chosen = Q(pk__in=include.values("pk")) if include is not None else Q(pk__in=[])
+        events = Event.objects.filter(
+            Q(community=community, ends_at__gte=timezone.now()) | chosen
+        ).order_by("starts_at")
         self.fields["sessions"].queryset = events
         if not events.exists():
             del self.fields["sessions"]
@@ -270,5 +273,24 @@ class MeetingNoteForm(forms.Form):
         label=_("Notes"),
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown is allowed."),
+    )
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown is allowed."),
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Markdown is allowed."),
     )

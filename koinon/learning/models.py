@@ -473,3 +473,46 @@ class MeetingNote(models.Model):
 
     def __str__(self):
         return f"notes of {self.met_on}"
+
+
+class CohortThread(models.Model):
+    """A conversation in a cohort's own discussion space: only its participants and
+    facilitators (and the community's moderators) read and write it."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="threads")
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_post_at = models.DateTimeField(default=timezone.now, db_index=True)
+    post_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cohort conversation")
+        verbose_name_plural = _("cohort conversations")
+        ordering = ["-last_post_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("learning-cohort-thread", args=[self.cohort_id, self.pk])
+
+
+class CohortPost(models.Model):
+    thread = models.ForeignKey(CohortThread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("message"), max_length=TEXT_MAX_LENGTH)
+    body_html = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cohort message")
+        verbose_name_plural = _("cohort messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"message {self.pk} in thread {self.thread_id}"

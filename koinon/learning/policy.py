@@ -4,14 +4,15 @@ Programmes and cohorts are community content: readers of the community's content
 them (private and secret communities answer 404 to everyone else). Mentors, moderators
 and owners create programmes; a programme's facilitators and the community's
 moderators run its cohorts. Hand-ins are seen by their author, the facilitators and the
-peers assigned to review them.
+peers assigned to review them. A cohort's discussion space is for its participants
+and facilitators only.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from koinon.communities.policy import Access, access_for, get_community_for
-from koinon.learning.models import Cohort, Enrolment, HandIn, PeerReview, Programme
+from koinon.learning.models import SEATED, Cohort, Enrolment, HandIn, PeerReview, Programme
 
 
 def can_read(access: Access) -> bool:
@@ -42,6 +43,17 @@ def enrolment_of(user, cohort: Cohort) -> Enrolment | None:
     if not user.is_authenticated:
         return None
     return Enrolment.objects.filter(cohort=cohort, user=user).first()
+
+
+def can_discuss(access: Access, cohort: Cohort) -> bool:
+    """Read and write the cohort's discussion space: its participants (enrolled or
+    completed) and facilitators, and the community's moderators."""
+    user = access.user
+    if not user.is_authenticated or not access.is_member:
+        return False
+    if can_facilitate(access, cohort.programme):
+        return True
+    return Enrolment.objects.filter(cohort=cohort, user=user, status__in=SEATED).exists()
 
 
 def can_see_hand_in(access: Access, hand_in: HandIn, programme: Programme) -> bool:

@@ -11,6 +11,11 @@ urlpatterns = [
         name="learning-programme",
     ),
     path(
+        "c/<slug:slug>/programmes/<slug:programme_slug>/edit/",
+        views.programme_edit,
+        name="learning-programme-edit",
+    ),
+    path(
         "c/<slug:slug>/programmes/<slug:programme_slug>/modules/new/",
         views.module_create,
         name="learning-module-create",
@@ -37,6 +42,15 @@ urlpatterns = [
     ),
     path("c/<slug:slug>/skills/", views.community_skills, name="learning-skills-map"),
     path("cohorts/<int:pk>/", views.cohort_detail, name="learning-cohort"),
+    path("cohorts/<int:pk>/edit/", views.cohort_edit, name="learning-cohort-edit"),
+    path(
+        "cohorts/<int:pk>/discussion/", views.cohort_discussion, name="learning-cohort-discussion"
+    ),
+    path(
+        "cohorts/<int:pk>/discussion/<int:thread_id>/",
+        views.cohort_thread,
+        name="learning-cohort-thread",
+    ),
     path("cohorts/<int:pk>/enrol/", views.cohort_enrol, name="learning-cohort-enrol"),
     path("cohorts/<int:pk>/withdraw/", views.cohort_withdraw, name="learning-cohort-withdraw"),
     path("cohorts/<int:pk>/invite/", views.cohort_invite, name="learning-cohort-invite"),

@@ -31,10 +31,13 @@ from koinon.learning.forms import (
     ModuleForm,
     PeerReviewForm,
     ProgrammeForm,
+    ReplyForm,
+    ThreadForm,
 )
 from koinon.learning.models import (
     SEATED,
     ActivityKind,
+    CohortThread,
     Enrolment,
     EnrolmentStatus,
     HandIn,
@@ -298,6 +301,7 @@ def cohort_detail(request, pk):
         "to_review": to_review,
         "invite_form": InviteForm() if can_facilitate else None,
         "sessions": list(cohort.sessions.order_by("starts_at")),
+        "can_discuss": policy.can_discuss(access, cohort),
     }
     return render(request, "learning/cohort_detail.html", context)
 
@@ -805,14 +809,55 @@ def goal_status(request, goal_id):
 
 
 def skill_evidence(user, skill):
-    """Completed programmes that develop the skill, and endorsements of it."""
+    """What backs a skill up, next to it: completed programmes and modules that develop
+    it, accepted answers and adopted practices tagged with it (or, for practices, linked
+    from such a programme's modules), and endorsements. Only what the person may still
+    read (communities they left privately drop out). A handful of queries, each bounded."""
+    from django.utils.text import slugify
+
+    from koinon.communities.policy import content_communities_for
+    from koinon.discussions.models import Topic
+    from koinon.library.models import Adoption
+
+    readable = content_communities_for(user)
+    tag = slugify(skill.name, allow_unicode=True)
     completed = list(
         Enrolment.objects.filter(
             user=user, status=EnrolmentStatus.COMPLETED, cohort__programme__skills=skill
         ).select_related("cohort__programme")
     )
+    modules = list(
+        ModuleProgress.objects.filter(enrolment__user=user, module__programme__skills=skill)
+        .select_related("module__programme__community", "enrolment__cohort")
+        .order_by("-done_at")[:20]
+    )
+    answers = list(
+        Topic.objects.filter(
+            accepted_answer__author=user,
+            accepted_answer__is_anonymous=False,
+            accepted_answer__deleted_at__isnull=True,
+            tags__name=tag,
+            community__in=readable,
+        )
+        .select_related("community")
+        .distinct()
+        .order_by("-pk")[:20]
+    )
+    adoptions = list(
+        Adoption.objects.filter(user=user, practice__community__in=readable)
+        .filter(Q(practice__tags__name=tag) | Q(practice__modules__programme__skills=skill))
+        .select_related("practice__community")
+        .distinct()
+        .order_by("-created_at")[:20]
+    )
     endorsements = Endorsement.objects.filter(person=user, skill=skill).count()
-    return {"completed": completed, "endorsements": endorsements}
+    return {
+        "completed": completed,
+        "modules": modules,
+        "answers": answers,
+        "adoptions": adoptions,
+        "endorsements": endorsements,
+    }
 
 
 @login_required
@@ -989,5 +1034,170 @@ def module_edit(request, slug, programme_slug, module_id):
         request,
         "learning/module_form.html",
         {"community": programme.community, "programme": programme, "form": form, "module": module},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Editing programmes and cohorts -----------------------------------------------------------
+
+
+@login_required
+def programme_edit(request, slug, programme_slug):
+    programme, access = policy.get_programme_for(request.user, slug, programme_slug)
+    if not policy.can_facilitate(access, programme):
+        raise PermissionDenied
+    initial = {
+        "title": programme.title,
+        "slug": programme.slug,
+        "description": programme.description,
+        "outcomes": programme.outcomes,
+        "skills": ", ".join(s.name for s in programme.skills.all()),
+        "criteria": "\n".join(c.title for c in programme.criteria.all()),
+    }
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    del form.fields["slug"]  # the address stays: links keep working
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_edit_programme(
+                request.user,
+                programme,
+                title=data["title"],
+                description=data["description"],
+                outcomes=data["outcomes"],
+                skills=[actions.skill_named(n) for n in form.skill_names()],
+                criteria=data["criteria"].splitlines(),
+            )
+        except ActionError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Programme saved."))
+            return redirect(programme.get_absolute_url())
+    return render(
+        request,
+        "learning/programme_form.html",
+        {"community": programme.community, "form": form, "programme": programme},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def cohort_edit(request, pk):
+    cohort, access = policy.get_cohort_for(request.user, pk, facilitate=True)
+    programme = cohort.programme
+    initial = {
+        "name": cohort.name,
+        "starts_on": cohort.starts_on,
+        "ends_on": cohort.ends_on,
+        "enrolment": cohort.enrolment,
+        "capacity": cohort.capacity,
+        "handin_deadline": timezone.localtime(cohort.handin_deadline)
+        if cohort.handin_deadline
+        else None,
+        "late_policy": cohort.late_policy,
+        "peer_reviewers": cohort.peer_reviewers,
+        "sessions": list(cohort.sessions.all()),
+    }
+    form = CohortForm(
+        request.POST or None,
+        initial=initial,
+        community=programme.community,
+        include=cohort.sessions.all(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        data.setdefault("sessions", [])
+        try:
+            actions.do_edit_cohort(request.user, cohort, **data)
+        except ActionError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _("Cohort saved."))
+            return redirect(cohort.get_absolute_url())
+    return render(
+        request,
+        "learning/cohort_form.html",
+        {"community": programme.community, "programme": programme, "form": form, "cohort": cohort},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- The cohort's discussion space --------------------------------------------------------------
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 50
+
+
+def _discussion_cohort(request, pk):
+    cohort, access = policy.get_cohort_for(request.user, pk)
+    if not policy.can_discuss(access, cohort):
+        raise PermissionDenied(
+            _("Only the cohort's participants and facilitators take part in its discussions.")
+        )
+    return cohort, access
+
+
+@login_required
+def cohort_discussion(request, pk):
+    cohort, access = _discussion_cohort(request, pk)
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = actions.do_start_thread(request.user, cohort, **form.cleaned_data)
+        except ActionError as error:
+            form_error(form, error)
+        else:
+            return redirect(thread.get_absolute_url())
+    threads = CohortThread.objects.filter(cohort=cohort).select_related("author__profile")
+    page = paginate(request, threads, THREADS_PER_PAGE)
+    return render(
+        request,
+        "learning/cohort_discussion.html",
+        {
+            "community": cohort.programme.community,
+            "programme": cohort.programme,
+            "cohort": cohort,
+            "access": access,
+            "page": page,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def cohort_thread(request, pk, thread_id):
+    cohort, access = _discussion_cohort(request, pk)
+    thread = (
+        CohortThread.objects.filter(cohort=cohort, pk=thread_id)
+        .select_related("author__profile")
+        .first()
+    )
+    if thread is None:
+        raise Http404
+    thread.cohort = cohort
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_reply(request.user, thread, body=form.cleaned_data["body"])
+        except ActionError as error:
+            form_error(form, error)
+        else:
+            url = thread.get_absolute_url()
+            last = (thread.post_count + 1 + POSTS_PER_PAGE - 1) // POSTS_PER_PAGE
+            return redirect(f"{url}?page={last}#reply" if last > 1 else f"{url}#reply")
+    posts = thread.posts.select_related("author__profile")
+    page = paginate(request, posts, POSTS_PER_PAGE)
+    return render(
+        request,
+        "learning/cohort_thread.html",
+        {
+            "community": cohort.programme.community,
+            "programme": cohort.programme,
+            "cohort": cohort,
+            "thread": thread,
+            "page": page,
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
