@@ -249,3 +249,21 @@ def test_rebuild_backfills_every_kind(community, member, moderator):
     assert kinds_found(member, "backfill") == ["events", "events", "ideas", "practices"]
     index.rebuild()
     assert search(member, "backfill").total == 4
+
+
+def test_the_command_backfills_items_only_or_everything(community, member):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from koinon.discussions.tests.factories import make_topic
+
+    make_topic(member, community, title="Command topic")
+    make_practice(member, community, title="Command practice")
+    Document.objects.all().delete()
+    out = StringIO()
+    call_command("search_reindex", "--items", stdout=out)
+    assert "Indexed 1 documents" in out.getvalue()
+    assert kinds_found(member, "command") == ["practices"]
+    call_command("search_reindex", stdout=out)
+    assert kinds_found(member, "command") == ["discussions", "practices"]
