@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TITLE_MAX_LENGTH = 200
 DESCRIPTION_MAX_LENGTH = 20000
@@ -26,17 +27,20 @@ INTEREST_NOTE_MAX_LENGTH = 2000
 
 
 class OpportunityKind(models.TextChoices):
-    JOB = "job", _("Job")
-    COLLABORATION = "collaboration", _("Collaboration")
-    CALL_FOR_PARTNERS = "call_for_partners", _("Call for partners")
-    CALL_FOR_PROJECTS = "call_for_projects", _("Call for projects")
-    RESOURCE_OFFER = "resource_offer", _("Offer of resources")
-    RESOURCE_REQUEST = "resource_request", _("Request for resources")
+    JOB = "job", pgettext_lazy("opportunity kind", "Job")
+    COLLABORATION = "collaboration", pgettext_lazy("opportunity kind", "Collaboration")
+    CALL_FOR_PARTNERS = "call_for_partners", pgettext_lazy("opportunity kind", "Call for partners")
+    CALL_FOR_PROJECTS = "call_for_projects", pgettext_lazy("opportunity kind", "Call for projects")
+    RESOURCE_OFFER = "resource_offer", pgettext_lazy("opportunity kind", "Offer of resources")
+    RESOURCE_REQUEST = (
+        "resource_request",
+        pgettext_lazy("opportunity kind", "Request for resources"),
+    )
 
 
 class OpportunityStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("opportunity status", "Open")
+    CLOSED = "closed", pgettext_lazy("opportunity status", "Closed")
 
 
 class OpportunityQuerySet(models.QuerySet):
