@@ -12,7 +12,7 @@ Privacy rules, in one place:
   at their authors.
 """
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from koinon.accounts.policy import visible_people_for
 from koinon.communities.policy import content_communities_for
@@ -95,7 +95,7 @@ def community_tags(community, limit: int = 30):
 
 def badges_for(posts, community) -> dict[int, dict]:
     """{author id: {"points", "level", "label"}} for the named authors of `posts`:
-    two queries for a whole page, whatever its size. Anonymous posts are skipped."""
+    one query for a whole page, whatever its size. Anonymous posts are skipped."""
     ids = {
         p.author_id
         for p in posts
@@ -103,20 +103,20 @@ def badges_for(posts, community) -> dict[int, dict]:
     }
     if not ids:
         return {}
-    points = dict(
-        ReputationScore.objects.filter(
-            user_id__in=ids, community=community, tag__isnull=True
-        ).values_list("user_id", "points")
+    from koinon.accounts.models import User
+
+    in_community = ReputationScore.objects.filter(
+        user=OuterRef("pk"), community=community, tag__isnull=True
+    ).values("points")[:1]
+    rows = User.objects.filter(pk__in=ids).values_list(
+        "pk", "trust__computed", "trust__override", Subquery(in_community)
     )
-    levels = {
-        t.user_id: t.level
-        for t in TrustLevel.objects.filter(user_id__in=ids).only("user_id", "computed", "override")
-    }
-    return {
-        pk: {
-            "points": points.get(pk, 0),
-            "level": levels.get(pk),
-            "label": Level(levels[pk]).label if pk in levels else "",
+    badges = {}
+    for pk, computed, override, points in rows:
+        level = override if override is not None else computed
+        badges[pk] = {
+            "points": points or 0,
+            "level": level,
+            "label": Level(level).label if level is not None else "",
         }
-        for pk in ids
-    }
+    return badges

@@ -4,7 +4,7 @@
 - `{% person_reputation person %}` on a profile: trust level, total, and the top
   communities and tags where it was earned (what the viewer may see of them);
 - `{% reputation_badges opening replies %}` once per topic page, before the posts:
-  loads the badges of every named author on the page in two queries, and does
+  loads the badges of every named author on the page in one query, and does
   nothing if they are already loaded;
 - `{% reputation_badge post %}` next to a post's author: reads what
   `reputation_badges` loaded (a post rendered alone, e.g. after a reaction, loads
