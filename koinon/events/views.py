@@ -473,8 +473,8 @@ def event_series_rule(request, slug, pk):
                 messages.success(
                     request,
                     _(
-                        "The series is updated: %(added)d meetings added, %(removed)d removed, "
-                        "%(cancelled)d cancelled (their registered people are told)."
+                        "The series is updated. Meetings added: %(added)d, removed: "
+                        "%(removed)d, cancelled: %(cancelled)d (their registered people are told)."
                     )
                     % result,
                 )

@@ -100,6 +100,19 @@ def test_weekly_meeting_wait_list_and_personal_calendar(
         ("2027-03-23 18:00", timedelta(hours=1)),
         ("2027-03-30 18:00", timedelta(hours=2)),
     ]
+
+    # --- The moderator lengthens the series by a week from its page. ---
+    marco.goto(f"/c/pm/events/{first.pk}/")
+    marco.get_by_role("link", name="Cambia la regola di ripetizione").click()
+    rule = marco.locator("main form").get_by_label("Ripetizione", exact=True)
+    assert rule.input_value() == "FREQ=WEEKLY;COUNT=4"
+    assert_accessible(marco)
+    rule.fill("FREQ=WEEKLY;COUNT=5")
+    marco.get_by_role("button", name="Salva la serie").click()
+    marco.get_by_text("Serie aggiornata. Incontri aggiunti: 1,").wait_for()
+    assert Event.objects.count() == 5
+    shot(marco, "series-rule-changed")
+
     network.assert_only_our_host()
     for page in (marco, mia, martina):
         assert page.js_errors == []
