@@ -23,7 +23,7 @@ def queue_for(community):
         Post.objects.filter(topic__community=community)
         .filter(OPEN)
         .annotate(flag_count=Count("flags", filter=OPEN), first_flag_at=Min("flags__created_at"))
-        .select_related("topic", "author__profile")
+        .select_related("topic__community", "author__profile")
         .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
         .order_by("first_flag_at", "pk")
     )
@@ -93,8 +93,8 @@ def decorate_audit(entries):
     ids = defaultdict(set)
     for entry in entries:
         ids[entry.target_type_id].add(entry.target_id)
-    posts = Post.objects.select_related("topic").in_bulk(ids[post_type.pk])
-    topics = Topic.objects.in_bulk(ids[topic_type.pk])
+    posts = Post.objects.select_related("topic__community").in_bulk(ids[post_type.pk])
+    topics = Topic.objects.select_related("community").in_bulk(ids[topic_type.pk])
     blocks = Block.objects.in_bulk(ids[block_type.pk])
     people_ids = {b.user_id for b in blocks.values()}
     people = User.objects.select_related("profile").in_bulk(people_ids)
@@ -123,11 +123,15 @@ def _without_echoes(entries):
     for e in entries:
         if e.verb.startswith("moderation."):
             mine[(e.target_type_id, e.target_id, e.actor_id)].append(e.created_at)
-    echoes = {"topic.state_changed", "topic.moved", "post.deleted"}
 
     def echo(e):
+        if e.verb == "topic.state_changed":
+            if set(e.data) != {"closed"}:
+                return False  # a pin or an archive: only the topic page does that
+        elif e.verb not in ("topic.moved", "post.deleted"):
+            return False
         times = mine.get((e.target_type_id, e.target_id, e.actor_id), [])
-        return e.verb in echoes and any(abs(t - e.created_at) < ECHO_WINDOW for t in times)
+        return any(abs(t - e.created_at) < ECHO_WINDOW for t in times)
 
     return [e for e in entries if not echo(e)]
 
