@@ -72,6 +72,21 @@ def test_programme_cohort_reflection_review_certificate(
     luca_page.get_by_text("Sei iscritto. Benvenuto!").wait_for()
     assert Enrolment.objects.filter(cohort=cohort, status="active").count() == 2
 
+    # --- The cohort's own discussion space: Mia asks, Luca answers; nobody else reads it. ---
+    mia.get_by_role("link", name="Le discussioni della classe").click()
+    talk = mia.locator("main form")
+    talk.get_by_label("Titolo").fill("Chi prende appunti?")
+    talk.get_by_label("Messaggio").fill("Facciamo a turno ogni settimana?")
+    talk.get_by_role("button", name="Comincia la conversazione").click()
+    mia.locator("h1", has_text="Chi prende appunti?").wait_for()
+    assert_accessible(mia)
+    luca_page.goto(mia.url)
+    luca_page.locator("main form").get_by_label("La tua risposta").fill("Sì, comincio io.")
+    luca_page.get_by_role("button", name="Invia la risposta").click()
+    luca_page.locator("main article", has_text="Sì, comincio io.").wait_for()
+    shot(luca_page, "cohort-discussion")
+    mia.goto(f"/cohorts/{cohort.pk}/")
+
     # --- Mia writes a reflection: the draft is saved as she types and survives a reload. ---
     mia.get_by_role("link", name="La tua ultima riunione").click()
     answer = mia.get_by_label("La tua risposta")
