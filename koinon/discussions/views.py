@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +38,8 @@ from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
 from koinon.lib.markdown import render_markdown
 from koinon.moderation import policy as moderation_policy
+from koinon.polls.actions import do_create_poll
+from koinon.polls.forms import PollForm
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 30
@@ -151,19 +154,26 @@ def topic_create(request, slug):
         "similar_url": reverse("topic-similar", args=[community.slug]),
     }
     form = TopicForm(request.POST or None, **kwargs)
+    poll_form = PollForm(request.POST or None, optional=True)
     refusal = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and poll_form.is_valid():
         data = form.cleaned_data
         try:
             limits.check(request.user, access, body=data["body"], starting_topic=True)
-            topic = actions.do_create_topic(request.user, community, **data)
+            with transaction.atomic():  # a topic and its poll, or neither
+                topic = actions.do_create_topic(request.user, community, **data)
+                if poll_form.wants_poll():
+                    do_create_poll(request.user, topic, **poll_form.action_kwargs())
         except ActionError as error:
-            _form_error(form, error)
+            if error.field in poll_form.fields:
+                _form_error(poll_form, error)
+            else:
+                _form_error(form, error)
             refusal = error
         else:
             return redirect(topic)
-    context = {"community": community, "form": form}
-    status = refusal.status if refusal else 400 if form.errors else 200
+    context = {"community": community, "form": form, "poll_form": poll_form}
+    status = refusal.status if refusal else 400 if form.errors or poll_form.errors else 200
     return _with_retry_after(
         render(request, "discussions/topic_form.html", context, status=status), refusal
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koinon.notifications.models import Channel, Notification
 from koinon.opportunities.notify import opportunity_kinds
+from koinon.polls.notify import poll_kinds
 from koinon.projects.notify import project_kinds
 
 
@@ -346,6 +347,7 @@ KINDS = [
 
 # Apps whose kinds live beside their own verbs.
 KINDS += project_kinds()
+KINDS += poll_kinds()
 KINDS += opportunity_kinds()
 
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
