@@ -207,11 +207,16 @@ def sync_endorsements(person_id: int) -> set[int]:
 # --- Sums ------------------------------------------------------------------------
 
 
+@transaction.atomic
 def aggregate(user_ids) -> None:
-    """Rebuild the `ReputationScore` rows of these people from the ledger (4 queries)."""
+    """Rebuild the `ReputationScore` rows of these people from the ledger (6 queries)."""
     user_ids = set(user_ids)
     if not user_ids:
         return
+    from koinon.accounts.models import User
+
+    # Two changes for one person at once: the second waits, then reads both (PostgreSQL).
+    list(User.objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values("pk"))
     events = ReputationEvent.objects.filter(user_id__in=user_ids)
     overall = defaultdict(int)
     per_community = defaultdict(int)

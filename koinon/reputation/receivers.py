@@ -20,6 +20,7 @@ POST_VERBS = {
     "moderation.post_restored",
     "moderation.post_deleted",
 }
+WRITING_VERBS = {"post.created", "topic.created"}
 ANSWER_VERBS = {"answer.accepted", "answer.unaccepted"}
 PRACTICE_VERBS = {
     "practice.adopted",
@@ -40,6 +41,11 @@ def follow_activity(sender, instance, created, raw=False, **kwargs):
     if raw or not created:
         return
     verb = instance.verb
+    if verb in WRITING_VERBS and instance.actor_id and not instance.data.get("anonymous"):
+        from koinon.reputation.trust import level_of
+
+        level_of(instance.actor)  # refreshed only when the stored level is stale
+        return
     if verb not in POST_VERBS | ANSWER_VERBS | PRACTICE_VERBS | {
         "topic.edited",
         "network.skill_endorsed",

@@ -151,3 +151,25 @@ def test_trust_level_1_lifts_the_new_member_limits(client, settings, community, 
     )
     assert response.status_code == 302
     assert TrustLevel.objects.get(user=member).level == 1
+
+
+def test_writing_refreshes_a_stale_level(community, member, mentor):
+    trust.refresh([member.pk])
+    TrustLevel.objects.filter(user=member).update(
+        computed=4, computed_at=timezone.now() - timedelta(days=2)
+    )
+    make_reply(member, make_topic(mentor, community))
+    row = TrustLevel.objects.get(user=member)
+    assert row.computed == 0 and row.posts_written == 1
+
+
+def test_export_and_erase(community, member, mentor):
+    from koinon.reputation import personal_data
+
+    reply = make_reply(mentor, make_topic(member, community, tags="scrum"))
+    actions.do_add_reaction(member, reply, "helpful")
+    exported = personal_data.export(mentor)
+    assert {"community": "pm", "tag": "scrum", "points": 5} in exported["scores"]
+    assert exported["events"][0]["source"] == "helpful"
+    personal_data.erase(mentor)
+    assert personal_data.export(mentor)["scores"] == []
