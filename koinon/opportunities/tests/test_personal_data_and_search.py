@@ -57,3 +57,13 @@ def test_expired_ones_leave_the_search(community, member, django_capture_on_comm
     Opportunity.objects.filter(pk=o.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
     call_command("unindex_expired_opportunities")
     assert not _indexed(o)
+
+
+def test_the_demo_adds_opportunities_once():
+    from koinon.core.demo import load_demo
+
+    load_demo()
+    count = Opportunity.objects.count()
+    assert count == 3 and Interest.objects.count() == 1
+    load_demo()
+    assert Opportunity.objects.count() == count
