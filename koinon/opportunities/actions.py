@@ -11,7 +11,7 @@ from koinon.core.activity import log_activity
 from koinon.lib.errors import ActionError, Conflict, Forbidden
 from koinon.lib.mail import absolute_url
 from koinon.lib.markdown import render_markdown
-from koinon.opportunities import policy
+from koinon.opportunities import policy, search
 from koinon.opportunities.models import (
     DESCRIPTION_MAX_LENGTH,
     INTEREST_NOTE_MAX_LENGTH,
@@ -96,25 +96,11 @@ def _clean(fields: dict) -> dict:
 
 def _index(opportunity: Opportunity) -> None:
     """Keep the one search in step: live opportunities are found, others are not."""
-    if opportunity.is_live:
-        index_item(
-            opportunity,
-            community=opportunity.community,
-            title=opportunity.title,
-            body_html_or_text=opportunity.description_html,
-            url=opportunity.get_absolute_url(),
-            language=_search_language(opportunity.community),
-            author=opportunity.author,
-            group=opportunity.group,
-            created_at=opportunity.created_at,
-        )
-    else:
+    fields = search.fields_for(opportunity)
+    if fields is None:
         unindex_item(opportunity)
-
-
-def _search_language(community) -> str:
-    languages = [code for code in (community.languages or []) if code in ("it", "en")]
-    return languages[0] if languages else "it"
+    else:
+        index_item(opportunity, **fields)
 
 
 def _after_commit_index(opportunity):

@@ -6,3 +6,8 @@ class OpportunitiesConfig(AppConfig):
     name = "koinon.opportunities"
     label = "opportunities"
     verbose_name = _("Opportunities")
+
+    def ready(self):
+        from koinon.opportunities import search
+
+        search.register()

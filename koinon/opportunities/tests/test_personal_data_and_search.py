@@ -67,3 +67,16 @@ def test_the_demo_adds_opportunities_once():
     assert count == 3 and Interest.objects.count() == 1
     load_demo()
     assert Opportunity.objects.count() == count
+
+
+def test_a_reindex_finds_live_ones_only(community, member):
+    from koinon.search.items import rebuild
+
+    live = OpportunityFactory(community=community, author=member)
+    closed = OpportunityFactory(community=community, author=member, status="closed")
+    expired = OpportunityFactory(
+        community=community, author=member, expires_on=timezone.localdate() - timedelta(days=1)
+    )
+    rebuild()
+    assert _indexed(live)
+    assert not _indexed(closed) and not _indexed(expired)
