@@ -60,7 +60,8 @@ def do_upload_image(actor, community, upload) -> Attachment:
         raise ActionError(_("Please choose an image to upload."), field="file", code="empty")
     if upload.size > max_bytes():
         raise ActionError(
-            _("The image is too large: at most %(size)s.") % {"size": filesizeformat(max_bytes())},
+            _("This image is too big: the limit is %(size)s.")
+            % {"size": filesizeformat(max_bytes())},
             field="file",
             code="too_large",
         )

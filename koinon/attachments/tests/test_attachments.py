@@ -84,7 +84,7 @@ def test_size_and_pixel_limits(client, community, member, settings):
     settings.ATTACHMENTS_MAX_BYTES = 1000
     response = upload(client, jpeg_with_gps((300, 300)) + b"\0" * 2000)
     assert response.status_code == 400
-    assert "too large: at most 1000" in response.json()["detail"]
+    assert "too big: the limit is 1000" in response.json()["detail"]
     settings.ATTACHMENTS_MAX_BYTES = 5 * 1024 * 1024
     settings.ATTACHMENTS_MAX_PIXELS = 10_000
     response = upload(client, jpeg_with_gps((200, 100)))
