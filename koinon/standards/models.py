@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TITLE_MAX_LENGTH = 200
 SUMMARY_MAX_LENGTH = 1000
@@ -295,9 +296,9 @@ class Ballot(models.Model):
 
 
 class Choice(models.TextChoices):
-    APPROVE = "approve", _("Approve")
-    ABSTAIN = "abstain", _("Abstain")
-    OBJECT = "object", _("Object")
+    APPROVE = "approve", pgettext_lazy("vote", "Approve")
+    ABSTAIN = "abstain", pgettext_lazy("vote", "Abstain")
+    OBJECT = "object", pgettext_lazy("vote", "Object")
 
 
 class Vote(models.Model):
