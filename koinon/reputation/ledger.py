@@ -401,6 +401,6 @@ def rebuild(chunk: int = 1000) -> dict:
     return {
         "removed": len(gone),
         "changed": len(changed),
-        "added": len(expected),
+        "added": len(expected) - len(changed),
         "people": len(users),
     }

@@ -212,3 +212,17 @@ def test_settings_change_the_points(settings, answer, member, mentor):
     settings.REPUTATION_POINTS = {"helpful": 7}
     actions.do_add_reaction(member, answer, "helpful")
     assert score(mentor) == 7
+
+
+def test_the_demo_hook_is_idempotent(answer, member, mentor):
+    from koinon.core.demo import Report
+    from koinon.reputation import demo
+
+    actions.do_add_reaction(member, answer, "helpful")
+    ReputationEvent.objects.all().delete()
+    first = Report()
+    demo.populate({}, first)
+    assert score(mentor) == HELPFUL and first.created == {"reputation events": 1}
+    again = Report()
+    demo.populate({}, again)
+    assert again.created == {} and score(mentor) == HELPFUL
