@@ -125,3 +125,15 @@ def test_the_api_answers_429_with_retry_after(client, community, member, mentor)
     assert response.status_code == 429 and int(response["Retry-After"]) >= 1
     assert response.json()["code"] == "rate_limited"
     assert "once every 30 seconds" in response.json()["detail"]
+
+
+def test_trust_level_1_lifts_the_limits_on_the_first_day(client, community, member, mentor):
+    from koinon.reputation.models import TrustLevel
+    from koinon.reputation.trust import refresh
+
+    topic = make_topic(mentor, community)
+    make_reply(member, topic)
+    refresh([member.pk])
+    TrustLevel.objects.filter(user=member).update(override=1)  # earned or set by staff
+    client.force_login(member)
+    assert reply(client, topic).status_code == 302

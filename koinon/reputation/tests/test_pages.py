@@ -178,3 +178,14 @@ def test_leaderboard_queries_do_not_grow_with_people(client, community, member):
     for _ in range(10):
         earn()
     assert queries_for(client, url) == few
+
+
+def test_a_reaction_answer_shows_the_badge_of_that_post(client, community, member, mentor):
+    reply = make_reply(mentor, make_topic(member, community))
+    client.force_login(member)
+    response = client.post(
+        reverse("post-react", args=[reply.pk]), {"kind": "helpful"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "reputation-badge" in response.content.decode()
+    assert "5 points" in response.content.decode()
