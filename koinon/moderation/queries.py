@@ -12,7 +12,8 @@ from koinon.core.models import ActivityEntry
 from koinon.discussions.models import Post, Topic
 from koinon.moderation.models import Block, Flag, FlagReason
 
-OPEN = Q(flags__resolved_at__isnull=True)
+# An open flag (the join must find a flag: posts without any would match "IS NULL" too).
+OPEN = Q(flags__id__isnull=False, flags__resolved_at__isnull=True)
 ECHO_WINDOW = timedelta(seconds=5)
 
 
@@ -22,10 +23,10 @@ def queue_for(community):
     return (
         Post.objects.filter(topic__community=community)
         .filter(OPEN)
-        .annotate(flag_count=Count("flags", filter=OPEN), first_flag_at=Min("flags__created_at"))
+        .annotate(flag_count=Count("flags", filter=OPEN), waiting_since=Min("flags__created_at"))
         .select_related("topic__community", "author__profile")
         .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
-        .order_by("first_flag_at", "pk")
+        .order_by("waiting_since", "pk")
     )
 
 
@@ -36,6 +37,7 @@ def summarise(posts):
         counts = Counter(flag.reason for flag in post.open_flags)
         post.reasons = [(labels.get(r, r), n) for r, n in counts.most_common()]
         post.details = [flag.text for flag in post.open_flags if flag.text]
+        post.first_flag_at = min(flag.created_at for flag in post.open_flags)
     return posts
 
 

@@ -159,6 +159,8 @@ def test_queue_lists_flagged_posts_oldest_first(client, moderator, flaggers, top
     text = client.get(reverse("moderation-queue", args=["pm"])).content.decode()
     assert text.index("Second bad post") < text.index("First bad post")
     assert "2 flags" in text and "Looks like an advert" in text and "Spam ×1" in text
+    assert "Budget planning" not in text.split("<h1")[1].split("queue-item")[0]
+    assert text.count('class="queue-item"') == 2  # unflagged posts stay out
 
 
 def test_review_from_the_queue(client, moderator, member, reply):
