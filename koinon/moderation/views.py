@@ -27,10 +27,16 @@ def _login(request):
     return redirect_to_login(request.get_full_path())
 
 
-def _error(request, error: ActionError):
+def _error(request, error: ActionError, target: str | None = None):
+    """A refusal: a page, or (HTMX) the message, shown in `target` when one is given."""
     if not is_htmx(request):
         return render(request, "moderation/error.html", {"error": error}, status=error.status)
-    return render(request, "moderation/partials/error.html", {"error": error}, status=error.status)
+    context = {"error": error}
+    response = render(request, "moderation/partials/error.html", context, status=error.status)
+    if target:
+        response["HX-Retarget"] = target
+        response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def _form_error(form, error: ActionError):
@@ -99,7 +105,7 @@ def _moderate_post(request, post_id, action):
     try:
         action(request.user, post, reason=reason)
     except ActionError as error:
-        return _error(request, error)
+        return _error(request, error, "#discussion-messages")
     return _post_response(request, post, access)
 
 
@@ -126,11 +132,12 @@ def review(request, slug, post_id):
     )
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        return _error(request, ActionError(_("Please choose a valid option."), code="invalid"))
+        error = ActionError(_("Please choose a valid option."), code="invalid")
+        return _error(request, error, "#moderation-messages")
     try:
         actions.do_review(request.user, post, **form.cleaned_data)
     except ActionError as error:
-        return _error(request, error)
+        return _error(request, error, "#moderation-messages")
     if is_htmx(request):
         decision = form.cleaned_data["decision"]
         return render(
