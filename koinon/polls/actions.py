@@ -151,6 +151,13 @@ def do_withdraw_vote(actor, poll: Poll) -> None:
     deleted, _rows = Vote.objects.filter(poll=poll, user=actor).delete()
     if not deleted:
         raise Conflict(_("You have not voted in this poll."), code="not_voted")
+    log_activity(
+        actor if poll.public_voters else None,
+        "poll.vote_withdrawn",
+        community=poll.topic.community,
+        target=poll,
+        is_private=True,
+    )
 
 
 @transaction.atomic
