@@ -20,6 +20,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -195,11 +196,6 @@ def newcomers(community, now) -> dict:
     """
     from koinon.mentoring.models import Mentorship
 
-    last_action = (
-        ActivityEntry.objects.filter(community=community, actor_id=OuterRef("user_id"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
     mentored = Mentorship.objects.filter(
         mentee_id=OuterRef("user_id"),
         status__in=MENTORED_STATUSES,
@@ -207,34 +203,62 @@ def newcomers(community, now) -> dict:
     )
     day30, day90 = now - timedelta(days=30), now - timedelta(days=90)
     counts = (
-        Membership.objects.filter(
-            community=community, joined_at__gte=now - timedelta(days=NEWCOMER_DAYS)
-        )
-        .annotate(last=Subquery(last_action), mentored=Exists(mentored))
+        newcomer_memberships(community, now)
+        .annotate(mentored=Exists(mentored))
         .aggregate(
             total=Count("pk"),
             with_mentor=Count("pk", filter=Q(mentored=True)),
             due30=Count("pk", filter=Q(joined_at__lte=day30)),
-            kept30=Count(
-                "pk", filter=Q(joined_at__lte=day30, last__gte=F("joined_at") + timedelta(30))
-            ),
             due90=Count("pk", filter=Q(joined_at__lte=day90)),
-            kept90=Count(
-                "pk", filter=Q(joined_at__lte=day90, last__gte=F("joined_at") + timedelta(90))
-            ),
         )
     )
+    kept = retained(community, now)
     return {
         "newcomers": counts["total"],
         "with_mentor": counts["with_mentor"],
         "with_mentor_share": share(counts["with_mentor"], counts["total"]),
         "eligible_30": counts["due30"],
-        "retained_30": counts["kept30"],
-        "retention_30": share(counts["kept30"], counts["due30"]),
+        "retained_30": kept["kept30"],
+        "retention_30": share(kept["kept30"], counts["due30"]),
         "eligible_90": counts["due90"],
-        "retained_90": counts["kept90"],
-        "retention_90": share(counts["kept90"], counts["due90"]),
+        "retained_90": kept["kept90"],
+        "retention_90": share(kept["kept90"], counts["due90"]),
     }
+
+
+def newcomer_memberships(community, now):
+    return Membership.objects.filter(
+        community=community, joined_at__gte=now - timedelta(days=NEWCOMER_DAYS)
+    )
+
+
+def retained(community, now) -> dict:
+    """How many newcomers acted on or after their 30th (90th) day, in one grouped query.
+
+    The newcomers' actions are grouped per person (their last action, and when they
+    joined) by one pass over the community's log of the last 335 days, then counted by
+    conditional aggregation; no lookup per newcomer.
+    """
+    day30, day90 = now - timedelta(days=30), now - timedelta(days=90)
+    joined = Membership.objects.filter(community=community, user_id=OuterRef("actor_id"))
+    per_person = (
+        ActivityEntry.objects.filter(
+            community=community,
+            created_at__gte=now - timedelta(days=NEWCOMER_DAYS - 30),
+            actor_id__in=newcomer_memberships(community, now).values("user_id"),
+        )
+        .values("actor_id")
+        .annotate(last=Max("created_at"), joined=Subquery(joined.values("joined_at")[:1]))
+        .order_by()
+    )
+    return per_person.aggregate(
+        kept30=Count(
+            "actor_id", filter=Q(joined__lte=day30, last__gte=F("joined") + timedelta(days=30))
+        ),
+        kept90=Count(
+            "actor_id", filter=Q(joined__lte=day90, last__gte=F("joined") + timedelta(days=90))
+        ),
+    )
 
 
 # --- Questions ---------------------------------------------------------------------------

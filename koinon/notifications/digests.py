@@ -13,7 +13,9 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from koinon.communities.models import Membership, Visibility
@@ -75,7 +77,7 @@ def recipients(period: str):
 @dataclass
 class Digest:
     notifications: list = field(default_factory=list)
-    news: list = field(default_factory=list)  # [(community, [(title, url)])]
+    news: list = field(default_factory=list)  # [NewsSection]
     questions: list = field(default_factory=list)  # [(title, url, community name)]
     events: list = field(default_factory=list)  # [(title, url, starts_at, community name)]
 
@@ -83,10 +85,37 @@ class Digest:
     def lines(self) -> int:
         return (
             len(self.notifications)
-            + sum(len(items) for _c, items in self.news)
+            + sum(len(section.items) for section in self.news)
             + len(self.questions)
             + len(self.events)
         )
+
+
+class NewsSection:
+    """One community's news in a digest, rendered once per run for every reader who
+    gets the same lines in the same language (most of them: only an author of one
+    of the lines gets a list without it)."""
+
+    def __init__(self, community, items, rendered: dict):
+        self.community, self.items, self._rendered = community, items, rendered
+
+    def _render(self, fmt: str):
+        key = (self.community.pk, translation.get_language(), fmt, tuple(self.items))
+        found = self._rendered.get(key)
+        if found is None:
+            context = {"community": self.community, "items": self.items}
+            # The fragment was escaped by its own template, like the digest's.
+            found = mark_safe(  # noqa: S308
+                render_to_string(f"notifications/email/partials/digest_news.{fmt}", context)
+            )
+            self._rendered[key] = found
+        return found
+
+    def text(self):
+        return self._render("txt")
+
+    def html(self):
+        return self._render("html")
 
 
 def _targets(entries):
@@ -114,6 +143,7 @@ class RunCache:
         self.news: dict[int, list] = {}  # community id → [(actor id, title, url)]
         self.events: dict[int, list] = {}  # community id → [(starts, event)]
         self.questions: dict[int, list] = {}  # community id → open questions, newest first
+        self.rendered: dict = {}  # (community id, language, format, lines) → news fragment
 
     def load(self, communities: dict):
         """Fetch, in a few queries, whatever these communities' members still need."""
@@ -293,7 +323,7 @@ def build_digest(
     for cid, community in communities.items():
         items = [(t, u) for actor, t, u in cache.news[cid] if actor != user.pk]
         if items:
-            digest.news.append((community, items[:NEWS_PER_COMMUNITY]))
+            digest.news.append(NewsSection(community, items[:NEWS_PER_COMMUNITY], cache.rendered))
     digest.questions = _questions_for(user, communities, cache)
     upcoming = sorted((e for cid in communities for e in cache.events[cid]), key=lambda e: e[0])[
         :EVENTS

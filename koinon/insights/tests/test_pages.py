@@ -254,3 +254,13 @@ def test_chart_data_is_valid_json_for_the_script(client, moderator):
     data = json.loads(html[start : html.index("</script>", start)])
     assert data["type"] == "bar"
     assert data["datasets"][0]["data"] == [0, 0, 0, 1]
+
+
+def test_the_page_speaks_italian(client, moderator):
+    moderator.language = "it"
+    moderator.save(update_fields=["language"])
+    client.force_login(moderator)
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="it").content.decode()
+    assert "Fase di vita" in html
+    assert "Membri attivi per settimana" in html
+    assert "<strong>Potenziale</strong>" in html
