@@ -58,7 +58,15 @@ class Document(models.Model):
         verbose_name = _("search document")
         verbose_name_plural = _("search documents")
         db_table = "search_document"
-        indexes = [models.Index(fields=["community", "created_at"], name="search_doc_comm_idx")]
+        indexes = [
+            models.Index(fields=["community", "created_at"], name="search_doc_comm_idx"),
+            # Topics' opening posts, newest first: similar topics read only these.
+            models.Index(
+                fields=["-id"],
+                name="search_doc_opening_idx",
+                condition=models.Q(kind="discussions.post") & ~models.Q(title=""),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="search_doc_object_once")
         ]

@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import reduce
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, F, Q, Subquery, When
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from koinon.communities.models import Community
-from koinon.communities.policy import content_communities_for, member_community_ids
+from koinon.communities.models import Community, Visibility
+from koinon.communities.policy import member_community_ids
 from koinon.discussions.policy import ANONYMOUS_LABEL
 from koinon.search import kinds
 from koinon.search.index import POST_KIND, PUBLIC_SCOPE, kind_facet
@@ -73,7 +74,7 @@ def search(
     terms = distinctive_terms(query) if any_word else WORD.findall(query)
     if not terms:
         return results
-    allowed = set(content_communities_for(user).values_list("pk", flat=True))
+    allowed = readable_communities(user)
     backend = _postgres if connection.vendor == "postgresql" else _sqlite
     count, hits = backend(
         user, allowed, query, terms if any_word else None, filters or {}, limit, offset
@@ -81,6 +82,17 @@ def search(
     results.total, results.capped = min(count, CANDIDATES), count > CANDIDATES
     results.items = _results(hits, allowed)
     return results
+
+
+def readable_communities(user) -> dict[int, str]:
+    """{community id: visibility} of the communities whose content `user` may read:
+    the public ones and their own (as `content_communities_for`, without its join of
+    every membership)."""
+    public = Q(visibility=Visibility.PUBLIC)
+    member_of = member_community_ids(user)
+    if member_of:
+        public |= Q(pk__in=member_of)
+    return dict(Community.objects.filter(public).values_list("pk", "visibility"))
 
 
 def similar_topics(user, text: str, community=None, limit=5) -> list:
@@ -110,7 +122,8 @@ def distinctive_terms(text: str) -> list[str]:
 
 def _filtered(docs, filters: dict):
     if filters.get("opening"):
-        docs = docs.filter(post__is_opening=True)
+        # Only a topic's opening post carries its title: no join to the posts.
+        docs = docs.filter(kind=POST_KIND).exclude(title="")
     if filters.get("community"):
         docs = docs.filter(community__slug=filters["community"])
     if filters.get("group"):
@@ -222,10 +235,7 @@ def _fts_source(match, filters):
 def _facet_expression(user, allowed, filters) -> str | None:
     """`facets : …` terms for the policy and each filter; None when nothing can match."""
     scopes = [PUBLIC_SCOPE] + [
-        f"scopec{pk}"
-        for pk in Community.objects.filter(pk__in=member_community_ids(user))
-        .exclude(visibility="public")
-        .values_list("pk", flat=True)
+        f"scopec{pk}" for pk, visibility in allowed.items() if visibility != Visibility.PUBLIC
     ]
     terms = ["(" + " OR ".join(f'"{s}"' for s in scopes) + ")"]
     for words in _filter_words(allowed, filters):
@@ -241,10 +251,10 @@ def _filter_words(allowed, filters):
     from koinon.discussions.models import Label, Tag
 
     if filters.get("community"):
-        found = Community.objects.filter(slug=filters["community"], pk__in=allowed)
+        found = Community.objects.filter(slug=filters["community"], pk__in=list(allowed))
         yield [f"comm{pk}" for pk in found.values_list("pk", flat=True)]
     if filters.get("group"):
-        groups = Group.objects.filter(slug=filters["group"], community_id__in=allowed)
+        groups = Group.objects.filter(slug=filters["group"], community_id__in=list(allowed))
         yield [f"group{pk}" for pk in groups.values_list("pk", flat=True)]
     if filters.get("kind"):
         yield _kind_words(filters["kind"])
@@ -273,28 +283,45 @@ def _postgres_query(query, any_of, cfg):
 
 
 def _postgres(user, allowed, query, any_of, filters, limit, offset):
-    """GIN answers the words; the policy and filters are plain conditions."""
+    """One statement finds the latest CANDIDATES matches, counts and ranks them.
+
+    The policy and filters are plain conditions beside the GIN-answered words; the rank
+    is computed only for the rows the window keeps, and the window is read once.
+    """
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
     queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in ("italian", "english")}
-    docs = _filtered(Document.objects.filter(community_id__in=allowed), filters)
+    docs = _filtered(Document.objects.filter(community_id__in=list(allowed)), filters)
     # Constant queries per configuration, so the GIN index answers each branch.
     matches = docs.filter(
         Q(config="italian", vector=queries["italian"])
         | (~Q(config="italian") & Q(vector=queries["english"]))
     )
-    count = matches[: CANDIDATES + 1].count()
-    recent = matches.order_by("-id").values("id")[:CANDIDATES]
 
     def by_config(make):
         return Case(When(config="italian", then=make("italian")), default=make("english"))
 
-    ranked = list(
-        Document.objects.filter(id__in=Subquery(recent))
+    window = (
+        matches.order_by("-id")
         .annotate(rank=by_config(lambda cfg: SearchRank(F("vector"), queries[cfg])))
-        .order_by("-rank", "-id")
-        .values_list("id", flat=True)[offset : offset + limit]
+        .values_list("id", "rank")[: CANDIDATES + 1]
     )
+    try:
+        sql, params = window.query.sql_with_params()
+    except EmptyResultSet:  # no community to read, or a filter nothing can match
+        return 0, []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH hits(id, rank) AS MATERIALIZED ({sql})"  # noqa: S608 - compiled by the ORM
+            " SELECT c.n, r.id FROM (SELECT count(*) AS n FROM hits) AS c"
+            " LEFT JOIN LATERAL (SELECT w.id FROM"
+            " (SELECT id, rank FROM hits ORDER BY id DESC LIMIT %s) AS w"
+            " ORDER BY w.rank DESC, w.id DESC LIMIT %s OFFSET %s) AS r ON true",
+            [*params, CANDIDATES, limit, offset],
+        )
+        rows = cursor.fetchall()
+    count = rows[0][0]
+    ranked = [pk for _n, pk in rows if pk is not None]
 
     def headline(column, cfg, **options):
         return SearchHeadline(
