@@ -5,11 +5,13 @@ test-artifacts/), `assert_accessible` (axe-core: no serious or critical violatio
 `network` (every request the page makes, to prove none leaves our host).
 """
 
+import contextlib
 import email
 import email.policy
 import os
 import re
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -64,9 +66,27 @@ def _site_is_the_live_server(request, settings):
         }
 
 
+_warmed = set()
+
+
+def _warm_up(url: str) -> None:
+    """Load the home page once per server before the browser's short timeouts apply.
+
+    The first request imports every view and compiles the base templates, which on a
+    busy machine takes longer than a browser step may wait.
+    """
+    if url in _warmed:
+        return
+    # A server that does not answer is reported by the journey itself.
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(url + "/", timeout=120).read()  # noqa: S310 -- the live server
+    _warmed.add(url)
+
+
 @pytest.fixture
 def context(browser, live_server):
     """A fresh browser profile in the Italian UI."""
+    _warm_up(live_server.url)
     context = browser.new_context(
         base_url=live_server.url,
         locale="it-IT",
