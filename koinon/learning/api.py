@@ -1092,3 +1092,68 @@ def reply(request, cohort_id: int, thread_id: int, payload: PostIn):
     cohort = _discussion_cohort(request, cohort_id)
     post = actions.do_reply(request.user, _thread_of(cohort, thread_id), body=payload.body)
     return Status(201, _post(post))
+
+
+# --- Evidence next to a skill ------------------------------------------------------------------
+
+
+class EvidenceItemOut(Schema):
+    title: str
+    url: str
+    on: datetime | None
+
+
+class EvidenceOut(Schema):
+    skill: str
+    completed_programmes: list[EvidenceItemOut]
+    modules_done: list[EvidenceItemOut]
+    accepted_answers: list[EvidenceItemOut]
+    adopted_practices: list[EvidenceItemOut]
+    endorsements: int
+
+
+@router.get(
+    "/me/skill-evidence/{int:skill_id}",
+    response={200: EvidenceOut, **ERRORS},
+    summary="What backs one of my skills up: programmes and modules completed, accepted "
+    "answers, adopted practices, endorsements",
+)
+def my_skill_evidence(request, skill_id: int):
+    from koinon.accounts.models import Skill
+
+    skill = Skill.objects.filter(pk=skill_id).first()
+    if skill is None:
+        raise Http404
+    evidence = views.skill_evidence(request.user, skill)
+    return {
+        "skill": skill.name,
+        "completed_programmes": [
+            {
+                "title": e.cohort.programme.title,
+                "url": e.cohort.programme.get_absolute_url(),
+                "on": e.completed_at,
+            }
+            for e in evidence["completed"]
+        ],
+        "modules_done": [
+            {
+                "title": p.module.title,
+                "url": reverse("learning-cohort-module", args=[p.enrolment.cohort_id, p.module_id]),
+                "on": p.done_at,
+            }
+            for p in evidence["modules"]
+        ],
+        "accepted_answers": [
+            {
+                "title": t.title,
+                "url": reverse("topic-detail", args=[t.community.slug, t.pk]),
+                "on": None,
+            }
+            for t in evidence["answers"]
+        ],
+        "adopted_practices": [
+            {"title": a.practice.title, "url": a.practice.get_absolute_url(), "on": a.created_at}
+            for a in evidence["adoptions"]
+        ],
+        "endorsements": evidence["endorsements"],
+    }

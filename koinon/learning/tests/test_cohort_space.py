@@ -260,3 +260,9 @@ def test_evidence_shows_modules_answers_adoptions_and_endorsements(
     assert "Opening a workshop?" in text  # the accepted answer
     assert "Check-in round" in text  # the practice adopted
     assert "0 endorsements" in text
+    body = Api(member)("get", f"/me/skill-evidence/{skill.pk}").json()
+    assert [m["title"] for m in body["modules_done"]] == ["Why facilitate"]
+    assert [a["title"] for a in body["accepted_answers"]] == ["Opening a workshop?"]
+    assert [p["title"] for p in body["adopted_practices"]] == ["Check-in round"]
+    assert Api(member)("get", "/me/skill-evidence/99999").status_code == 404
+    assert Api()("get", f"/me/skill-evidence/{skill.pk}").status_code == 401
