@@ -28,7 +28,8 @@ def test_weekly_meeting_wait_list_and_personal_calendar(
 ):
     # --- The moderator creates a weekly meeting with one place. ---
     marco = logged_in_page(browser, live_server, moderator, network)
-    marco.goto("/c/pm/events/new/")
+    # The live server's first request imports the whole project: slow on a busy machine.
+    marco.goto("/c/pm/events/new/", timeout=120_000)
     assert marco.locator("h1").inner_text() == "Nuovo evento"
     assert_accessible(marco)
     form = marco.locator("main form")
