@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Source(models.TextChoices):
@@ -111,11 +112,11 @@ class ReputationScore(models.Model):
 
 
 class Level(models.IntegerChoices):
-    NEW = 0, _("New")
-    BASIC = 1, _("Basic")
-    MEMBER = 2, _("Member")
-    REGULAR = 3, _("Regular")
-    LEADER = 4, _("Leader")
+    NEW = 0, pgettext_lazy("trust level", "New")
+    BASIC = 1, pgettext_lazy("trust level", "Basic")
+    MEMBER = 2, pgettext_lazy("trust level", "Member")
+    REGULAR = 3, pgettext_lazy("trust level", "Regular")
+    LEADER = 4, pgettext_lazy("trust level", "Leader")
 
 
 class TrustLevel(models.Model):
