@@ -228,7 +228,7 @@ def draft_from_practice(practice) -> dict:
 
 def _lock(standard) -> Standard:
     return (
-        Standard.objects.select_for_update()
+        Standard.objects.select_for_update(of=("self",))
         .select_related("community", "group", "eligible_group")
         .get(pk=standard.pk)
     )
