@@ -72,3 +72,18 @@ def test_bad_arguments_are_refused():
 
     with pytest.raises(CommandError):
         call_command("scheduler", "--once", "--interval", "0")
+
+
+@pytest.mark.django_db
+def test_expired_opportunities_leave_the_search_every_hour(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "koinon.opportunities.actions.unindex_expired", lambda: calls.append("expired")
+    )
+    jobs = {job.name: job for job in scheduler.default_jobs()}
+    job = jobs["expired opportunities"]
+    now = timezone.now()
+    assert scheduler.tick([job], now) == ["expired opportunities"]
+    assert scheduler.tick([job], now + timedelta(minutes=30)) in ([], ["expired opportunities"])
+    assert scheduler.tick([job], now + timedelta(minutes=61)) == ["expired opportunities"]
+    assert calls.count("expired") >= 2
