@@ -306,3 +306,15 @@ def test_deleted_counts_stay_right(reply, moderator):
     actions.do_delete_post(moderator, reply, reason="Spam")
     assert Topic.objects.get(pk=topic.pk).reply_count == 0
     assert Post.objects.get(pk=reply.pk).is_deleted
+
+
+def test_personal_data_export_and_erase(reply, member, moderator, community, flaggers):
+    from koinon.moderation import personal_data
+
+    actions.do_flag_post(member, reply, reason="other", text="Rude words")
+    actions.do_block(moderator, community, member, reason="Insults")
+    data = personal_data.export(member)
+    assert data["flags"][0]["details"] == "Rude words"
+    assert data["blocks"][0]["reason"] == "Insults"
+    personal_data.erase(member)
+    assert Flag.objects.get().text == ""
