@@ -31,6 +31,7 @@ from koinon.search.models import Document
 START, STOP = "\ue000", "\ue001"  # private-use marks, replaced by <mark> after escaping
 MAX_TERMS = 12
 CANDIDATES = 2000
+SIMILAR_WINDOW = 500  # suggestions: the best five among the latest 500 matching topics
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -60,26 +61,33 @@ class Results:
 
 
 def search(
-    user, query: str, filters: dict | None = None, *, limit=20, offset=0, any_word=False
+    user,
+    query: str,
+    filters: dict | None = None,
+    *,
+    limit=20,
+    offset=0,
+    any_word=False,
+    window=None,
 ) -> Results:
     """Posts matching `query` that `user` may read, best first.
 
     Every word must match, unless `any_word`: then the distinctive words of `query`
     (no short or very common ones) are enough, ranked by how many and how rare.
-    Ranking looks at the most recent CANDIDATES matches, so a common word costs
+    Ranking looks at the most recent `window` matches, so a common word costs
     no more than a rare one; beyond that the total is reported as capped.
     """
     query = (query or "").strip()
+    window = window or CANDIDATES
     results = Results(query=query)
     terms = distinctive_terms(query) if any_word else WORD.findall(query)
     if not terms:
         return results
     allowed = readable_communities(user)
     backend = _postgres if connection.vendor == "postgresql" else _sqlite
-    count, hits = backend(
-        user, allowed, query, terms if any_word else None, filters or {}, limit, offset
-    )
-    results.total, results.capped = min(count, CANDIDATES), count > CANDIDATES
+    any_of = terms if any_word else None
+    count, hits = backend(user, allowed, query, any_of, filters or {}, limit, offset, window)
+    results.total, results.capped = min(count, window), count > window
     results.items = _results(hits, allowed)
     return results
 
@@ -100,7 +108,7 @@ def similar_topics(user, text: str, community=None, limit=5) -> list:
     filters = {"opening": True}
     if community is not None:
         filters["community"] = community.slug
-    return search(user, text, filters, limit=limit, any_word=True).items
+    return search(user, text, filters, limit=limit, any_word=True, window=SIMILAR_WINDOW).items
 
 
 # Words too common to say two topics are alike (Italian and English).
@@ -189,7 +197,7 @@ FTS_COLUMNS = (
 FTS_RANK = "bm25(search_document_fts, 10.0, 1.0, 0.0)"
 
 
-def _sqlite(user, allowed, query, any_of, filters, limit, offset):
+def _sqlite(user, allowed, query, any_of, filters, limit, offset, window):
     """FTS5 answers the words, the policy and the filters from its posting lists."""
     facets = _facet_expression(user, allowed, filters)
     if facets is None:
@@ -199,13 +207,13 @@ def _sqlite(user, allowed, query, any_of, filters, limit, offset):
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s)",  # noqa: S608
-            [*params, CANDIDATES + 1],
+            [*params, window + 1],
         )
         count = cursor.fetchone()[0]
         cursor.execute(
             f"SELECT {FTS_TABLE}.rowid FROM {source} WHERE {where}"  # noqa: S608
             f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET %s",
-            [*params, CANDIDATES - 1],
+            [*params, window - 1],
         )
         floor = cursor.fetchone()
         if floor:
@@ -282,8 +290,8 @@ def _postgres_query(query, any_of, cfg):
     return reduce(operator.or_, (SearchQuery(t, config=cfg) for t in any_of))
 
 
-def _postgres(user, allowed, query, any_of, filters, limit, offset):
-    """One statement finds the latest CANDIDATES matches, counts and ranks them.
+def _postgres(user, allowed, query, any_of, filters, limit, offset, window):
+    """One statement finds the latest `window` matches, counts and ranks them.
 
     The policy and filters are plain conditions beside the GIN-answered words; the rank
     is computed only for the rows the window keeps, and the window is read once.
@@ -301,13 +309,13 @@ def _postgres(user, allowed, query, any_of, filters, limit, offset):
     def by_config(make):
         return Case(When(config="italian", then=make("italian")), default=make("english"))
 
-    window = (
+    latest = (
         matches.order_by("-id")
         .annotate(rank=by_config(lambda cfg: SearchRank(F("vector"), queries[cfg])))
-        .values_list("id", "rank")[: CANDIDATES + 1]
+        .values_list("id", "rank")[: window + 1]
     )
     try:
-        sql, params = window.query.sql_with_params()
+        sql, params = latest.query.sql_with_params()
     except EmptyResultSet:  # no community to read, or a filter nothing can match
         return 0, []
     with connection.cursor() as cursor:
@@ -317,7 +325,7 @@ def _postgres(user, allowed, query, any_of, filters, limit, offset):
             " LEFT JOIN LATERAL (SELECT w.id FROM"
             " (SELECT id, rank FROM hits ORDER BY id DESC LIMIT %s) AS w"
             " ORDER BY w.rank DESC, w.id DESC LIMIT %s OFFSET %s) AS r ON true",
-            [*params, CANDIDATES, limit, offset],
+            [*params, window, limit, offset],
         )
         rows = cursor.fetchall()
     count = rows[0][0]
