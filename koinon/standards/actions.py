@@ -17,11 +17,9 @@ from django.utils.translation import gettext as _
 from koinon.communities.models import Group, Membership
 from koinon.communities.policy import access_for
 from koinon.core.activity import log_activity
-from koinon.discussions.actions import _language
 from koinon.lib.errors import ActionError, Conflict, Forbidden
 from koinon.lib.markdown import render_markdown
 from koinon.library.actions import clean_text
-from koinon.search.index import index_item, unindex_item
 from koinon.standards import policy, sections
 from koinon.standards.models import (
     AMENDMENT_MAX_LENGTH,
@@ -45,7 +43,6 @@ from koinon.standards.models import (
 
 MAX_VOTE_DAYS = 90
 MAX_REVIEW_DAYS = 365
-INDEXED = (StandardStatus.REVIEW, StandardStatus.VOTING, StandardStatus.RATIFIED)
 
 
 class EditConflict(Conflict):
@@ -90,19 +87,9 @@ def _own_group(community, group, field="group"):
 
 def reindex(standard) -> None:
     """Standards under review, being voted on or ratified are found by every member."""
-    if standard.status not in INDEXED:
-        unindex_item(standard)
-        return
-    index_item(
-        standard,
-        community=standard.community,
-        title=standard.title,
-        body_html_or_text=f"{standard.summary}\n{standard.body_html}",
-        url=standard.get_absolute_url(),
-        language=_language(standard.community),
-        group=None,
-        created_at=standard.created_at,
-    )
+    from koinon.search.items import sync
+
+    sync(standard)
 
 
 # --- Drafting ----------------------------------------------------------------------------

@@ -6,3 +6,6 @@ class StandardsConfig(AppConfig):
     name = "koinon.standards"
     label = "standards"
     verbose_name = _("Standards")
+
+    def ready(self):
+        from koinon.standards import search  # noqa: F401  (registers the search builder)

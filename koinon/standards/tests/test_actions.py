@@ -390,7 +390,16 @@ def test_search_indexes_only_what_every_member_sees(community, member, mentor):
     assert not Document.objects.filter(object_id=standard.pk, kind="standards.standard").exists()
     now = timezone.now()
     actions.do_open_review(member, standard, opens_at=now, closes_at=now + timedelta(days=5))
-    assert Document.objects.filter(object_id=standard.pk, kind="standards.standard").exists()
+    found = Document.objects.filter(object_id=standard.pk, kind="standards.standard")
+    assert found.exists()
+    ballot = open_vote(member, standard, quorum=100, threshold=50)
+    actions.do_close_vote(member, ballot)  # nobody voted: back to draft, no longer found
+    assert not found.exists()
+    draft = make_standard(member, community, title="Another draft")
+    from koinon.search.items import rebuild
+
+    rebuild()
+    assert not Document.objects.filter(object_id=draft.pk, kind="standards.standard").exists()
 
 
 def test_personal_data_export_and_erase(community, member, mentor):
