@@ -14,7 +14,7 @@ from functools import reduce
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -290,13 +290,21 @@ def _postgres_query(query, any_of, cfg):
     return reduce(operator.or_, (SearchQuery(t, config=cfg) for t in any_of))
 
 
+def _tsquery_sql(query, any_of, cfg) -> tuple[str, list]:
+    """The SQL of `_postgres_query`, for ranking in plain SQL."""
+    if not any_of:
+        return "websearch_to_tsquery(%s::regconfig, %s)", [cfg, query]
+    parts = " || ".join(["plainto_tsquery(%s::regconfig, %s)"] * len(any_of))
+    return f"({parts})", [value for term in any_of for value in (cfg, term)]
+
+
 def _postgres(user, allowed, query, any_of, filters, limit, offset, window):
     """One statement finds the latest `window` matches, counts and ranks them.
 
     The policy and filters are plain conditions beside the GIN-answered words; the rank
     is computed only for the rows the window keeps, and the window is read once.
     """
-    from django.contrib.postgres.search import SearchHeadline, SearchRank
+    from django.contrib.postgres.search import SearchHeadline
 
     queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in ("italian", "english")}
     docs = _filtered(Document.objects.filter(community_id__in=list(allowed)), filters)
@@ -309,23 +317,25 @@ def _postgres(user, allowed, query, any_of, filters, limit, offset, window):
     def by_config(make):
         return Case(When(config="italian", then=make("italian")), default=make("english"))
 
-    latest = (
-        matches.order_by("-id")
-        .annotate(rank=by_config(lambda cfg: SearchRank(F("vector"), queries[cfg])))
-        .values_list("id", "rank")[: window + 1]
-    )
+    latest = matches.order_by("-id").values_list("id", "config", "vector")[: window + 1]
     try:
         sql, params = latest.query.sql_with_params()
     except EmptyResultSet:  # no community to read, or a filter nothing can match
         return 0, []
+    # Ranked after the window is cut: whichever plan finds the matches, ts_rank runs
+    # on `window` rows at most.
+    italian, italian_params = _tsquery_sql(query, any_of, "italian")
+    english, english_params = _tsquery_sql(query, any_of, "english")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH hits(id, rank) AS MATERIALIZED ({sql})"  # noqa: S608 - compiled by the ORM
+            f"WITH hits(id, config, vector) AS MATERIALIZED ({sql})"  # noqa: S608 - ORM-made
             " SELECT c.n, r.id FROM (SELECT count(*) AS n FROM hits) AS c"
             " LEFT JOIN LATERAL (SELECT w.id FROM"
-            " (SELECT id, rank FROM hits ORDER BY id DESC LIMIT %s) AS w"
-            " ORDER BY w.rank DESC, w.id DESC LIMIT %s OFFSET %s) AS r ON true",
-            [*params, window, limit, offset],
+            " (SELECT id, config, vector FROM hits ORDER BY id DESC LIMIT %s) AS w"
+            f" ORDER BY CASE WHEN w.config = 'italian' THEN ts_rank(w.vector, {italian})"
+            f" ELSE ts_rank(w.vector, {english}) END DESC, w.id DESC"
+            " LIMIT %s OFFSET %s) AS r ON true",
+            [*params, window, *italian_params, *english_params, limit, offset],
         )
         rows = cursor.fetchall()
     count = rows[0][0]
