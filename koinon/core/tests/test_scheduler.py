@@ -13,6 +13,7 @@ from koinon.core.management.commands import scheduler
 from koinon.events import actions
 from koinon.events.models import ReminderSent
 from koinon.events.tests.factories import EventFactory
+from koinon.reputation.models import TrustLevel
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -87,3 +88,13 @@ def test_expired_opportunities_leave_the_search_every_hour(monkeypatch):
     assert scheduler.tick([job], ten + timedelta(minutes=30)) == []
     assert scheduler.tick([job], ten + timedelta(minutes=61)) == ["expired opportunities"]
     assert calls == ["expired", "expired"]
+
+
+@pytest.mark.django_db
+def test_reputation_is_recomputed_every_night(settings, community, member):
+    settings.TIME_ZONE = "Europe/Rome"
+    jobs = {job.name: job for job in scheduler.default_jobs()}
+    night = datetime(2027, 3, 29, 3, 5, tzinfo=ROME)
+    assert scheduler.tick([jobs["reputation"]], night) == ["reputation"]
+    assert scheduler.tick([jobs["reputation"]], night + timedelta(hours=2)) == []
+    assert TrustLevel.objects.filter(user=member).exists()  # the task ran (immediate backend)

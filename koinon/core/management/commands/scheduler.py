@@ -5,7 +5,8 @@ A small clock beside `db_worker` (which runs what is enqueued):
 - event reminders (24 hours and 1 hour before), every `--reminders-every` minutes (5);
 - the daily digest, every day once the local hour reaches `DIGEST_HOUR` (7);
 - the weekly digest, on Mondays from the same hour;
-- expired opportunities out of the search index, every hour (their lists need no job).
+- expired opportunities out of the search index, every hour (their lists need no job);
+- reputation and trust levels recomputed from their sources, every night at 3.
 
 Every job is idempotent on its own (a reminder row per registration and kind, a
 delivery row per person and digest period), so enqueuing twice, restarting the
@@ -81,6 +82,7 @@ def default_jobs(reminders_every: int = 5, digest_hour: int | None = None) -> li
     from koinon.events.tasks import send_event_reminders_task
     from koinon.notifications.tasks import send_digests_task
     from koinon.opportunities.actions import unindex_expired
+    from koinon.reputation.tasks import recompute_reputation_task
 
     hour = _digest_hour() if digest_hour is None else digest_hour
     return [
@@ -92,6 +94,7 @@ def default_jobs(reminders_every: int = 5, digest_hour: int | None = None) -> li
         Job("daily digest", _daily(hour), lambda: send_digests_task.enqueue("daily")),
         Job("weekly digest", _weekly(hour), lambda: send_digests_task.enqueue("weekly")),
         Job("expired opportunities", _every(60), unindex_expired),
+        Job("reputation", _daily(3), lambda: recompute_reputation_task.enqueue()),
     ]
 
 
