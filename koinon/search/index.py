@@ -71,7 +71,7 @@ def _fields(post, topic, tag_ids) -> dict:
 
 def update_post(post) -> Document | None:
     """Index the post's current text, or drop it from the index once deleted."""
-    if post.is_deleted:
+    if post.is_deleted or post.hidden_at is not None:  # hidden pending review: not found
         Document.objects.filter(post_id=post.pk).delete()
         return None
     topic = post.topic
@@ -148,7 +148,7 @@ def unindex_item(obj) -> None:
 
 def update_topic(topic) -> None:
     """Refresh every post of a topic whose title, label, tags, group or answer changed."""
-    for post in topic.posts.filter(deleted_at__isnull=True):
+    for post in topic.posts.filter(deleted_at__isnull=True, hidden_at__isnull=True):
         post.topic = topic
         update_post(post)
 
@@ -196,7 +196,9 @@ def index_posts(posts, batch_size: int = 5000) -> int:
     Short batches by primary key, each in its own transaction, so SQLite can
     checkpoint its write-ahead log as it goes.
     """
-    posts = posts.filter(deleted_at__isnull=True, search_document__isnull=True)
+    posts = posts.filter(
+        deleted_at__isnull=True, hidden_at__isnull=True, search_document__isnull=True
+    )
     count, last = 0, 0
     while True:
         batch = list(

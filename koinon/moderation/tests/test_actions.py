@@ -318,3 +318,13 @@ def test_personal_data_export_and_erase(reply, member, moderator, community, fla
     assert data["blocks"][0]["reason"] == "Insults"
     personal_data.erase(member)
     assert Flag.objects.get().text == ""
+
+
+def test_hidden_posts_stay_out_of_the_search_after_edits(reply, moderator, mentor):
+    from koinon.search.models import Document
+
+    actions.do_hide_post(moderator, reply)
+    discussions.do_edit_topic(moderator, reply.topic, title="A new title for the topic")
+    reply.refresh_from_db()
+    discussions.do_edit_post(mentor, reply, body="Edited while hidden")
+    assert not Document.objects.filter(post=reply).exists()
