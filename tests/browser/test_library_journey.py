@@ -116,6 +116,24 @@ def test_practice_lesson_adoption(
     assert_accessible(reviser)
     shot(reviser, "adopted")
 
+    # --- The reviser opens a discussion about the practice; it is linked both ways. ---
+    reviser.get_by_role("button", name="Discuti questa pratica").click()
+    reviser.wait_for_url("**/c/pm/practices/riunione-quotidiana/discuss/")
+    assert_accessible(reviser)
+    reviser.locator("[name=title]").fill("Riunioni su più fusi orari")
+    reviser.locator("[name=body]").press("End")
+    reviser.locator("[name=body]").type("Come le organizzate?")
+    reviser.get_by_role("button", name="Avvia la discussione").click()
+    reviser.wait_for_url("**/c/pm/t/*/")
+    assert "Questa discussione riguarda la pratica" in reviser.locator("main").inner_text()
+    reviser.get_by_role("link", name="Riunione quotidiana").first.click()
+    reviser.wait_for_url("**/c/pm/practices/riunione-quotidiana/")
+    assert "Riunioni su più fusi orari" in reviser.locator("#discussions").inner_text()
+    # ... and can propose the practice as a standard (the draft starts from its text).
+    reviser.get_by_role("button", name="Proponi questa pratica come standard").click()
+    reviser.wait_for_url("**/c/pm/standards/new/?practice=*")
+    assert "Che cosa mi blocca" in reviser.locator("[name=body]").input_value()
+
     # --- The errors view shows the failure and names nobody. ---
     reviser.goto("/c/pm/lessons/errors/")
     main = reviser.locator("main").inner_text()
