@@ -125,7 +125,7 @@ def test_profile_page_runs_bounded_queries(client, member, django_assert_max_num
         small, info="The profile page grew with the number of skills or shared communities"
     ):
         client.get(_url(member))
-    assert small <= 24, "profile, skills, shared communities, network actions, endorsements"
+    assert small <= 30, "profile, skills, shared communities, network, endorsements, reputation"
 
 
 def test_update_profile_renders_bio_and_logs(member):
