@@ -106,8 +106,11 @@ def test_hidden_topic_leaves_the_topic_list(client, member, moderator, community
     actions.do_hide_post(moderator, topic.posts.get(), reason="Abusive")
     list_url = reverse("topic-list", args=["pm"])
     assert "Offensive title here" not in client.get(list_url).content.decode()
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "Offensive title here" not in page and "Topic hidden pending review" in page
     client.force_login(moderator)
     assert "Offensive title here" in client.get(list_url).content.decode()
+    assert "Offensive title here" in client.get(topic.get_absolute_url()).content.decode()
 
 
 def test_moderator_hides_and_restores_with_htmx(client, moderator, reply):
