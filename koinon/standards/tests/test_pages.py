@@ -253,3 +253,16 @@ def test_queries_are_bounded(client, community, member, mentor, django_assert_nu
     MembershipFactory.create_batch(3, community=community)
     large = count(25)
     assert large <= small + 1, (small, large)
+
+
+def test_anonymous_visitors_read_a_public_community_without_buttons(client, community, member):
+    standard = make_standard(member, community)
+    ballot = open_vote(member, standard)
+    page = client.get(standard.get_absolute_url())
+    html = page.content.decode()
+    assert page.status_code == 200 and "Keep client data private." in html
+    assert url("standard-vote", standard) not in html
+    assert url("standard-comment", standard, "preamble") not in html
+    assert client.get(reverse("standard-list", args=["pm"])).status_code == 200
+    assert client.get(url("standard-history", standard)).status_code == 200
+    assert ballot.pk
