@@ -5,6 +5,7 @@ import importlib
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import translation
 
 from koinon.accounts.handles import check_handle, slug_for_handle, unique_handle
 from koinon.accounts.models import Profile
@@ -53,7 +54,7 @@ def test_existing_people_get_handles_from_their_display_name():
 def test_bad_handles_are_refused_clearly(value, message):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         check_handle(value)
     assert message in caught.value.messages[0]
 
