@@ -98,3 +98,15 @@ def test_reputation_is_recomputed_every_night(settings, community, member):
     assert scheduler.tick([jobs["reputation"]], night) == ["reputation"]
     assert scheduler.tick([jobs["reputation"]], night + timedelta(hours=2)) == []
     assert TrustLevel.objects.filter(user=member).exists()  # the task ran (immediate backend)
+
+
+def test_the_default_jobs_cover_every_periodic_duty():
+    names = {job.name for job in scheduler.default_jobs()}
+    assert names == {
+        "event reminders",
+        "daily digest",
+        "weekly digest",
+        "expired opportunities",
+        "reputation",
+        "polls",
+    }

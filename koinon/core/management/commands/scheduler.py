@@ -6,7 +6,8 @@ A small clock beside `db_worker` (which runs what is enqueued):
 - the daily digest, every day once the local hour reaches `DIGEST_HOUR` (7);
 - the weekly digest, on Mondays from the same hour;
 - expired opportunities out of the search index, every hour (their lists need no job);
-- reputation and trust levels recomputed from their sources, every night at 3.
+- reputation and trust levels recomputed from their sources, every night at 3;
+- polls whose closing time has passed closed (and their voters told), every 5 minutes.
 
 Every job is idempotent on its own (a reminder row per registration and kind, a
 delivery row per person and digest period), so enqueuing twice, restarting the
@@ -82,6 +83,7 @@ def default_jobs(reminders_every: int = 5, digest_hour: int | None = None) -> li
     from koinon.events.tasks import send_event_reminders_task
     from koinon.notifications.tasks import send_digests_task
     from koinon.opportunities.actions import unindex_expired
+    from koinon.polls.actions import close_due_polls
     from koinon.reputation.tasks import recompute_reputation_task
 
     hour = _digest_hour() if digest_hour is None else digest_hour
@@ -95,6 +97,7 @@ def default_jobs(reminders_every: int = 5, digest_hour: int | None = None) -> li
         Job("weekly digest", _weekly(hour), lambda: send_digests_task.enqueue("weekly")),
         Job("expired opportunities", _every(60), unindex_expired),
         Job("reputation", _daily(3), lambda: recompute_reputation_task.enqueue()),
+        Job("polls", _every(5), close_due_polls),
     ]
 
 
