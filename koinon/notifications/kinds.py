@@ -17,6 +17,7 @@ from koinon.notifications.models import Channel, Notification
 from koinon.opportunities.notify import opportunity_kinds
 from koinon.polls.notify import poll_kinds
 from koinon.projects.notify import project_kinds
+from koinon.standards.notify import standard_kinds
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,7 @@ KINDS = [
 # Apps whose kinds live beside their own verbs.
 KINDS += project_kinds()
 KINDS += poll_kinds()
+KINDS += standard_kinds()
 KINDS += opportunity_kinds()
 
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
