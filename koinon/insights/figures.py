@@ -26,7 +26,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from koinon.communities.models import Cadence, Membership
@@ -99,65 +99,70 @@ def _as_date(value):
 # --- Members -----------------------------------------------------------------------------
 
 
+def _month_after(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
 def members_over_time(community, today: date) -> list[dict]:
     """Per month: who joined (today's members, by join date), who left (from the log),
-    and today's members who had joined by the month's end."""
+    and today's members who had joined by the month's end.
+
+    Conditional aggregation over fixed month boundaries (one COUNT per month): no
+    date function runs per row.
+    """
     months = month_starts(today)
-    joined_rows = (
-        Membership.objects.filter(community=community)
-        .annotate(month=TruncMonth("joined_at", output_field=DateField()))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
+    bounds = [local_start(m) for m in months] + [local_start(_month_after(months[-1]))]
+    spans = list(enumerate(zip(bounds, bounds[1:], strict=False)))
+    by_end = Membership.objects.filter(community=community).aggregate(
+        before=Count("pk", filter=Q(joined_at__lt=bounds[0])),
+        **{f"m{i}": Count("pk", filter=Q(joined_at__lt=end)) for i, (_s, end) in spans},
     )
-    joined = {}
-    before = 0
-    for row in joined_rows:
-        month = _as_date(row["month"])
-        if month < months[0]:
-            before += row["n"]
-        else:
-            joined[month] = joined.get(month, 0) + row["n"]
-    left_rows = (
-        ActivityEntry.objects.filter(
-            community=community, verb__in=LEFT_VERBS, created_at__gte=local_start(months[0])
-        )
-        .annotate(month=TruncMonth("created_at", output_field=DateField()))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
+    left = ActivityEntry.objects.filter(
+        community=community, verb__in=LEFT_VERBS, created_at__gte=bounds[0]
+    ).aggregate(
+        **{
+            f"m{i}": Count("pk", filter=Q(created_at__gte=begin, created_at__lt=end))
+            for i, (begin, end) in spans
+        }
     )
-    left = {_as_date(row["month"]): row["n"] for row in left_rows}
-    rows, total = [], before
-    for month in months:
-        total += joined.get(month, 0)
+    rows, previous = [], by_end["before"]
+    for i, month in enumerate(months):
+        total = by_end[f"m{i}"]
         rows.append(
             {
                 "month": month.isoformat()[:7],
-                "joined": joined.get(month, 0),
-                "left": left.get(month, 0),
+                "joined": total - previous,
+                "left": left[f"m{i}"],
                 "members": total,
             }
         )
+        previous = total
     return rows
 
 
 def weekly_active(community, today: date) -> list[dict]:
-    """Per week (Monday to Sunday): how many of today's members did something there."""
+    """Per week (Monday to Sunday): how many of today's members did something there.
+
+    One COUNT(DISTINCT) per week over fixed boundaries, in one query.
+    """
     weeks = week_starts(today)
-    rows = (
-        ActivityEntry.objects.filter(
-            community=community,
-            created_at__gte=local_start(weeks[0]),
-            actor_id__in=members_of(community),
-        )
-        .annotate(week=TruncWeek("created_at", output_field=DateField()))
-        .values("week")
-        .annotate(n=Count("actor_id", distinct=True))
-        .order_by()
+    bounds = [local_start(w) for w in weeks] + [local_start(weeks[-1] + timedelta(days=7))]
+    counts = ActivityEntry.objects.filter(
+        community=community,
+        created_at__gte=bounds[0],
+        actor_id__in=members_of(community),
+    ).aggregate(
+        **{
+            f"w{i}": Count(
+                "actor_id", distinct=True, filter=Q(created_at__gte=begin, created_at__lt=end)
+            )
+            for i, (begin, end) in enumerate(zip(bounds, bounds[1:], strict=False))
+        }
     )
-    found = {_as_date(row["week"]): row["n"] for row in rows}
-    return [{"week": week.isoformat(), "active_members": found.get(week, 0)} for week in weeks]
+    return [
+        {"week": week.isoformat(), "active_members": counts[f"w{i}"]}
+        for i, week in enumerate(weeks)
+    ]
 
 
 def participation(community, now, members: int) -> dict:

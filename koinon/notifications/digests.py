@@ -188,6 +188,8 @@ class RunCache:
         ):
             found = self.events[event.community_id]
             if len(found) < EVENTS:
+                # The link once per run, not once per reader (reversing a URL is slow).
+                event.digest_url = absolute_url(event.get_absolute_url())
                 found.append((event.starts_at, event))
         self._load_questions(missing)
 
@@ -328,10 +330,7 @@ def build_digest(
     upcoming = sorted((e for cid in communities for e in cache.events[cid]), key=lambda e: e[0])[
         :EVENTS
     ]
-    digest.events = [
-        (e.title, absolute_url(e.get_absolute_url()), starts, e.community.name)
-        for starts, e in upcoming
-    ]
+    digest.events = [(e.title, e.digest_url, starts, e.community.name) for starts, e in upcoming]
     return digest
 
 
