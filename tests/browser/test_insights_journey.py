@@ -31,9 +31,7 @@ def logged_in_page(browser, live_server, user, network):
     page = context.new_page()
     page.js_errors = []
     page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.on(
-        "console", lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None
-    )
+    page.on("console", lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None)
     return page
 
 
