@@ -14,16 +14,18 @@ def _notified(verb):
 
 
 def test_eligible_members_hear_of_the_vote_opening_and_closing(
-    community, owner, member, mentor, moderator, outsider
+    django_capture_on_commit_callbacks, community, owner, member, mentor, moderator, outsider
 ):
     standard = make_standard(member, community)
-    ballot = open_vote(member, standard)
+    with django_capture_on_commit_callbacks(execute=True):
+        ballot = open_vote(member, standard)
     opened = _notified("standard.vote_opened")
     assert {owner.pk, mentor.pk, moderator.pk} <= opened
     assert member.pk not in opened  # the one who opened it
     assert outsider.pk not in opened
     actions.do_vote(mentor, ballot, choice="approve", reason="")
-    actions.do_close_vote(member, ballot)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_close_vote(member, ballot)
     closed = _notified("standard.vote_closed")
     assert {owner.pk, mentor.pk, moderator.pk} <= closed and outsider.pk not in closed
     notice = Notification.objects.filter(verb="standard.vote_closed").first()
