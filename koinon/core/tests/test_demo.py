@@ -86,7 +86,10 @@ def test_three_communities_of_each_kind_and_a_secret_one(demo):
     assert Community.objects.get(slug="data-analysis-programme").formality == "formal"
     assert Community.objects.get(slug="project-manager").formality == "informal"
     assert Community.objects.filter(visibility=Visibility.SECRET).count() == 1
-    cohort = Group.objects.get(community__slug="data-analysis-programme", kind="cohort")
+    cohort = Group.objects.get(
+        community__slug="data-analysis-programme", slug="coorte-primavera-2026"
+    )
+    assert cohort.kind == "cohort"
     assert cohort.memberships.count() >= 5
     assert set(Group.objects.values_list("kind", flat=True)) == {
         "cohort",
