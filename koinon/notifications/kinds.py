@@ -287,6 +287,15 @@ KINDS = [
         source_mails=True,
     ),
     Kind(
+        "event_reminder",
+        _("Reminders of events I registered for"),
+        _("Reminder: %(subject)s starts soon"),
+        ("event.reminded",),
+        named_user_recipient,
+        explicit=True,
+        source_mails=True,  # the events app e-mails the reminder itself
+    ),
+    Kind(
         "mentoring_request",
         _("Mentoring requests to me"),
         _("%(actor)s asked you to be their mentor"),

@@ -1,5 +1,6 @@
 """Signal receivers: every new activity entry with a notification kind is fanned out
-after its transaction commits; a wait-list promotion is appended to the log."""
+after its transaction commits; a wait-list promotion and a reminder sent are appended to
+the log (privately, naming the person), so they reach the bell too."""
 
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -38,7 +39,27 @@ def log_promotion(sender, instance, created, raw=False, update_fields=None, **kw
     )
 
 
+def log_reminder(sender, instance, created, raw=False, **kwargs):
+    """The events app records each reminder it e-mails once (`ReminderSent`); log it."""
+    if raw or not created:
+        return
+    from koinon.core.activity import log_activity
+
+    registration = instance.registration
+    event = registration.event
+    log_activity(
+        None,
+        "event.reminded",
+        community=event.community,
+        target=event,
+        is_private=True,
+        user_id=registration.user_id,
+        reminder=instance.kind,
+    )
+
+
 def connect():
-    from koinon.events.models import Registration
+    from koinon.events.models import Registration, ReminderSent
 
     post_save.connect(log_promotion, sender=Registration, dispatch_uid="notifications_promotion")
+    post_save.connect(log_reminder, sender=ReminderSent, dispatch_uid="notifications_reminder")

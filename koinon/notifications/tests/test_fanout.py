@@ -165,6 +165,24 @@ def test_a_wait_list_promotion_is_logged_and_notified(commit, community, member,
     assert kinds_of(member) == []
 
 
+def test_a_reminder_sent_reaches_the_bell_of_that_person_only(commit, community, member, mentor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from koinon.events.reminders import send_due_reminders
+
+    soon = timezone.now() + timedelta(minutes=50)
+    event = EventFactory(community=community, starts_at=soon, ends_at=soon + timedelta(hours=1))
+    event_actions.do_register(member, event)
+    assert commit(send_due_reminders) >= 1
+    assert kinds_of(member) == ["event_reminder"]
+    assert kinds_of(mentor) == []
+    assert commit(send_due_reminders) == 0  # sent once, noticed once
+    assert kinds_of(member) == ["event_reminder"]
+    assert len([m for m in mail.outbox if m.to == [member.email]]) == 1  # no second e-mail
+
+
 def test_mentoring_requests_and_replies_reach_the_other_party(commit, community, mentor, member):
     offer = make_offer(mentor, capacity=1)
     mentorship = commit(mentoring_actions.do_ask_mentor, member, offer, message="Please")
