@@ -188,7 +188,7 @@ def test_api_needs_authentication(client, community):
     assert client.get(API).status_code == 401
 
 
-def test_api_schema_lists_the_endpoint(client):
+def test_api_schema_lists_the_endpoint(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/communities/{slug}/insights" in schema["paths"]
 
