@@ -510,9 +510,15 @@ def _state(user, topic):
         return TopicState.objects.get(user=user, topic=topic), False
 
 
-def do_mark_read(user, topic: Topic, until) -> None:
-    """Remember that `user` has read `topic` up to `until` (never moving backwards)."""
+def do_mark_read(user, topic: Topic, until, state: TopicState | None = None) -> None:
+    """Remember that `user` has read `topic` up to `until` (never moving backwards).
+
+    With the reader's `state` already at hand, a page view that brings nothing new
+    writes nothing: no write transaction, so readers never queue behind SQLite's lock.
+    """
     if until is None or not user.is_authenticated:
+        return
+    if state is not None and state.last_read_at is not None and state.last_read_at >= until:
         return
     moved = (
         TopicState.objects.filter(user=user, topic=topic)

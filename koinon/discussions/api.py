@@ -203,8 +203,10 @@ def _topic(topic) -> dict:
 def _topic_detail(topic, access) -> dict:
     topic = Topic.objects.select_related("community", "group", "author__profile").get(pk=topic.pk)
     opening = topic.posts.filter(is_opening=True).first()
-    if opening is not None and opening.is_hidden and not moderation_policy.sees_hidden(
-        access, opening
+    if (
+        opening is not None
+        and opening.is_hidden
+        and not moderation_policy.sees_hidden(access, opening)
     ):
         opening.body = opening.body_html = ""  # hidden pending review
     data = _topic(topic)

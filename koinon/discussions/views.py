@@ -354,7 +354,7 @@ def topic_detail(request, slug, topic_id):
         state = TopicState.objects.filter(user=request.user, topic=topic).first()
     context = _topic_context(request, topic, access, state)
     response = render(request, "discussions/topic_detail.html", context)
-    actions.do_mark_read(request.user, topic, context["read_until"])
+    actions.do_mark_read(request.user, topic, context["read_until"], state)
     return response
 
 

@@ -190,11 +190,12 @@ def rebuild(batch_size: int = 5000) -> int:
     return count + items.rebuild()
 
 
-def index_posts(posts, batch_size: int = 5000) -> int:
+def index_posts(posts, batch_size: int = 5000, progress=None) -> int:
     """Index `posts` that are not indexed yet, in bulk (after an import or a seed).
 
     Short batches by primary key, each in its own transaction, so SQLite can
-    checkpoint its write-ahead log as it goes.
+    checkpoint its write-ahead log as it goes. `progress`, if given, is called with
+    the running count after each batch.
     """
     posts = posts.filter(
         deleted_at__isnull=True, hidden_at__isnull=True, search_document__isnull=True
@@ -215,6 +216,8 @@ def index_posts(posts, batch_size: int = 5000) -> int:
             if connection.vendor == "postgresql":
                 _update_vector(Document.objects.filter(pk__in=[d.pk for d in documents]))
         count += len(batch)
+        if progress is not None:
+            progress(count)
     return count
 
 

@@ -135,3 +135,23 @@ def test_visitors_get_no_state(client, community, member):
     topic = make_topic(member, community)
     assert client.get(topic.get_absolute_url()).status_code == 200
     assert TopicState.objects.filter(topic=topic).count() == 1  # the author's own
+
+
+def test_viewing_a_topic_already_read_writes_nothing(client, community, member, mentor):
+    """A page view that brings nothing new takes no write lock (readers never queue)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    topic = make_topic(mentor, community)
+    client.force_login(member)
+    client.get(topic.get_absolute_url())
+    assert TopicState.objects.get(user=member, topic=topic).last_read_at is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(topic.get_absolute_url()).status_code == 200
+    writes = [
+        q["sql"] for q in queries if q["sql"].split()[0].upper() in ("UPDATE", "INSERT", "DELETE")
+    ]
+    assert writes == []
+    reply = make_reply(mentor, topic)
+    client.get(topic.get_absolute_url())
+    assert TopicState.objects.get(user=member, topic=topic).last_read_at == reply.created_at

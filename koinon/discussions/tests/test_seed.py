@@ -21,7 +21,14 @@ def test_seed_writes_consistent_topics_posts_and_index(capsys):
         if topic.accepted_answer_id:
             assert topic.accepted_answer.topic_id == topic.pk and topic.is_question
     assert Community.objects.filter(slug__startswith="seed-").count() >= 3
-    assert "members log in with" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "members log in with" in out and "indexed 600 of 600 posts" in out
+    from koinon.accounts.handles import HANDLE_RE
+    from koinon.accounts.models import Profile
+
+    handles = list(Profile.objects.values_list("handle", flat=True))
+    assert len(handles) == len(set(handles)) >= 20
+    assert all(h and HANDLE_RE.match(h) for h in handles)
 
 
 def test_seeded_content_is_searchable_and_new_rows_follow():

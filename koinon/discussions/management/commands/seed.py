@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from koinon.accounts.handles import unique_handle
 from koinon.accounts.models import Profile, User
 from koinon.communities.models import Community, Membership, Role, Visibility
 from koinon.discussions import seeding_text as text
@@ -51,9 +52,21 @@ class Command(BaseCommand):
         if not no_index:
             from koinon.search import index
 
-            count = index.index_posts(Post.objects.filter(pk__gte=first_post))
+            count = index.index_posts(
+                Post.objects.filter(pk__gte=first_post), progress=self.index_progress(posts)
+            )
             self.say(f"indexed {count} posts for search")
         self.say(f"done in {time.monotonic() - started:.0f} s; members log in with {PASSWORD!r}")
+
+    def index_progress(self, total):
+        started, step = time.monotonic(), max(total // 20, 5000)
+
+        def progress(count):
+            if count % step < 5000 or count == total:
+                rate = count / max(time.monotonic() - started, 0.001)
+                self.say(f"indexed {count} of {total} posts for search ({rate:,.0f}/s)")
+
+        return progress
 
     def say(self, message):
         self.stdout.write(message)
@@ -74,11 +87,14 @@ class Command(BaseCommand):
             for n in range(count)
         ]
         users = User.objects.bulk_create(users, batch_size=2000)
-        Profile.objects.bulk_create(
-            [Profile(user=u, display_name=text.person(self.rng)) for u in users],
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
+        taken = set(Profile.objects.exclude(handle=None).values_list("handle", flat=True))
+        profiles = []
+        for user in users:
+            name = text.person(self.rng)
+            handle = unique_handle(name, taken=taken)
+            taken.add(handle)
+            profiles.append(Profile(user=user, display_name=name, handle=handle))
+        Profile.objects.bulk_create(profiles, batch_size=2000, ignore_conflicts=True)
         self.say(f"{count} members")
         return users
 
