@@ -53,7 +53,6 @@ def decorate_posts(posts, access) -> None:
     objects about to be rendered; never saved), and says which buttons to offer.
     One query for the reader's own open flags, members only.
     """
-    from koinon.moderation.forms import FlagForm
     from koinon.moderation.models import Flag
 
     flagged = set()
@@ -64,9 +63,7 @@ def decorate_posts(posts, access) -> None:
             ).values_list("post_id", flat=True)
         )
     moderator = access.is_moderator
-    form = FlagForm()
     for post in posts:
-        post.flag_form = form
         post.sees_hidden = sees_hidden(access, post)
         post.text_hidden = post.is_hidden and not post.sees_hidden
         if post.text_hidden:

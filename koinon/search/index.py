@@ -10,6 +10,7 @@ import re
 from html import unescape
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils.html import strip_tags
 
 from koinon.search.models import Document
@@ -193,24 +194,29 @@ def rebuild(batch_size: int = 5000) -> int:
 def index_posts(posts, batch_size: int = 5000, progress=None) -> int:
     """Index `posts` that are not indexed yet, in bulk (after an import or a seed).
 
-    Short batches by primary key, each in its own transaction, so SQLite can
-    checkpoint its write-ahead log as it goes. `progress`, if given, is called with
-    the running count after each batch.
+    Batches are ranges of primary keys, each in its own transaction, so SQLite can
+    checkpoint its write-ahead log as it goes and every batch reads through the
+    primary key's index (a LIMIT would let PostgreSQL, before its statistics catch up
+    with a bulk load, scan the whole table for each batch). `progress`, if given, is
+    called with the running count after each batch.
     """
+    bounds = posts.aggregate(low=Min("pk"), high=Max("pk"))
     posts = posts.filter(
         deleted_at__isnull=True, hidden_at__isnull=True, search_document__isnull=True
     )
-    count, last = 0, 0
-    while True:
+    if bounds["high"] is None:
+        return 0
+    count, last = 0, bounds["low"] - 1
+    while last < bounds["high"]:
         batch = list(
-            posts.filter(pk__gt=last)
+            posts.filter(pk__gt=last, pk__lte=last + batch_size)
             .select_related("topic__community")
             .prefetch_related("topic__tags")
-            .order_by("pk")[:batch_size]
+            .order_by("pk")
         )
+        last += batch_size
         if not batch:
-            break
-        last = batch[-1].pk
+            continue
         with transaction.atomic():
             documents = Document.objects.bulk_create([_document_for(p) for p in batch])
             if connection.vendor == "postgresql":

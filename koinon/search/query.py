@@ -198,32 +198,66 @@ FTS_RANK = "bm25(search_document_fts, 10.0, 1.0, 0.0)"
 
 
 def _sqlite(user, allowed, query, any_of, filters, limit, offset, window):
-    """FTS5 answers the words, the policy and the filters from its posting lists."""
-    facets = _facet_expression(user, allowed, filters)
-    if facets is None:
+    """FTS5 answers the words, the policy and the filters from its posting lists.
+
+    First the latest `window` matches (their count, and the oldest of them as a floor),
+    then bm25 ranks the matches from that floor on, then the shown page gets its
+    highlights. bm25 weighs every phrase of its query by how many rows hold it, in the
+    whole table: ranked with the policy's "scopepublic" (most rows), each search would
+    read that whole posting list. The facets weigh nothing in the rank, so ranking
+    needs only the words, intersected here with the window.
+    """
+    scope = _facet_expression(user, allowed, filters)
+    if scope is None:
         return 0, []
-    match = f"{{title body}} : ({fts_match(query, any_of)}) AND {facets}"
+    words = f"{{title body}} : ({fts_match(query, any_of)})"
+    match = f"{words} AND {scope}"
     source, where, params = _fts_source(match, filters)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {source} WHERE {where} LIMIT %s)",  # noqa: S608
+            f"SELECT {FTS_TABLE}.rowid FROM {source} WHERE {where}"  # noqa: S608
+            f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s",
             [*params, window + 1],
         )
-        count = cursor.fetchone()[0]
+        latest = [row[0] for row in cursor.fetchall()]
+        if not latest:
+            return 0, []
+        kept = latest[:window]
+        ranked = _ranked(cursor, words, match, kept, limit + offset)[offset:]
+        if not ranked:
+            return len(latest), []
+        # Highlights only for the page shown: made in the ranking query, they would be
+        # made for every row of the window before the sort.
+        marks = ", ".join(["%s"] * len(ranked))
         cursor.execute(
-            f"SELECT {FTS_TABLE}.rowid FROM {source} WHERE {where}"  # noqa: S608
-            f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT 1 OFFSET %s",
-            [*params, window - 1],
+            f"SELECT {FTS_COLUMNS} FROM {FTS_TABLE}"  # noqa: S608
+            f" WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN ({marks})",
+            [START, STOP, START, STOP, words, *ranked],
         )
-        floor = cursor.fetchone()
-        if floor:
-            where, params = f"{where} AND {FTS_TABLE}.rowid >= %s", [*params, floor[0]]
-        cursor.execute(
-            f"SELECT {FTS_COLUMNS} FROM {source} WHERE {where}"  # noqa: S608
-            f" ORDER BY {FTS_RANK} LIMIT %s OFFSET %s",
-            [START, STOP, START, STOP, *params, limit, offset],
-        )
-        return count, cursor.fetchall()
+        found = {row[0]: row for row in cursor.fetchall()}
+    return len(latest), [found[pk] for pk in ranked if pk in found]
+
+
+def _ranked(cursor, words, match, kept, count) -> list[int]:
+    """The best `count` rows of `kept` (the window), by bm25.
+
+    Ranked on the words alone when most rows from the window's floor on are in the
+    window; when the policy or a filter leaves out most of them, on the whole
+    expression (its phrases are then the rarer ones).
+    """
+    floor, window = kept[-1], set(kept)
+    cursor.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        f" AND {FTS_TABLE}.rowid >= %s LIMIT %s)",
+        [words, floor, 4 * len(kept) + 1],
+    )
+    lean = cursor.fetchone()[0] <= 4 * len(kept)
+    cursor.execute(
+        f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        f" AND {FTS_TABLE}.rowid >= %s ORDER BY {FTS_RANK}",
+        [words if lean else match, floor],
+    )
+    return [pk for (pk,) in cursor.fetchall() if pk in window][:count]
 
 
 def _fts_source(match, filters):

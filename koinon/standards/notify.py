@@ -26,8 +26,6 @@ def standard_kinds() -> list:
             _("A ratification vote opened on “%(subject)s”"),
             ("standard.vote_opened", "standard.vote_closed"),
             eligible_voters,
-            sentences={
-                "standard.vote_closed": _("The ratification vote on “%(subject)s” closed")
-            },
+            sentences={"standard.vote_closed": _("The ratification vote on “%(subject)s” closed")},
         ),
     ]

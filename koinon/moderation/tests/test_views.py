@@ -29,10 +29,18 @@ def queries_for(client, url) -> int:
 
 
 def test_the_topic_page_offers_a_flag_form(client, member, reply):
+    """The page links each post's flag form; the box fetches it when first opened."""
     client.force_login(member)
     text = client.get(reply.topic.get_absolute_url()).content.decode()
-    assert f'action="{reverse("post-flag", args=[reply.pk])}"' in text
-    assert "Inappropriate or abusive" in text
+    url = reverse("post-flag", args=[reply.pk])
+    assert f'hx-get="{url}"' in text and f'<a href="{url}">' in text
+    assert "Inappropriate or abusive" not in text  # not rendered once per post
+    form = client.get(url, **HTMX)
+    assert form.status_code == 200 and "<html" not in form.content.decode()
+    assert f'action="{url}"' in form.content.decode()
+    assert "Inappropriate or abusive" in form.content.decode()
+    page = client.get(url).content.decode()  # without JavaScript: the flag page
+    assert "<html" in page and "Inappropriate or abusive" in page
 
 
 def test_no_flag_form_on_your_own_post_or_for_visitors(client, mentor, reply):

@@ -289,3 +289,25 @@ def test_moving_and_answering_update_the_facets(community, member, mentor, moder
     group = GroupFactory(community=community, slug="ops")
     actions.do_move_topic(moderator, question, group)
     assert search(member, "vendor", {"group": "ops"}).total == 1
+
+
+@pytest.mark.parametrize("private_topics", [0, 30])
+def test_ranking_keeps_to_what_the_reader_may_see(community, member, outsider, private_topics):
+    """Ranked on the words alone, or (when the policy leaves out most matches) on the
+    whole expression: either way only readable posts, best first, counted right."""
+    club = CommunityFactory(slug="club", visibility=Visibility.PRIVATE)
+    MembershipFactory(community=club, user=member)
+    for n in range(private_topics):
+        make_topic(member, club, title=f"Quokka secret {n}", body="quokka quokka")
+    make_topic(member, community, title="Field notes", body="We saw a quokka once.")
+    make_topic(member, community, title="Quokka habits", body="Small and friendly.")
+    make_topic(member, community, title="Other notes", body="A quokka, again.")
+    results = search(outsider, "quokka", limit=2)
+    assert results.total == 3 and len(results.items) == 2
+    assert results.items[0].topic_title == "Quokka habits"
+    assert all(r.community_slug == "pm" for r in results.items)
+    rest = search(outsider, "quokka", limit=2, offset=2)
+    assert len(rest.items) == 1 and rest.items[0].community_slug == "pm"
+    seen = {r.topic_title for r in results.items} | {rest.items[0].topic_title}
+    assert seen == {"Field notes", "Quokka habits", "Other notes"}
+    assert search(member, "quokka").total == 3 + private_topics

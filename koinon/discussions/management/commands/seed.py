@@ -49,6 +49,7 @@ class Command(BaseCommand):
         tags = self.make_tags()
         first_post = self.make_topics_and_posts(posts, spaces, tags, batch)
         self.reset_sequences()
+        self.analyze()
         if not no_index:
             from koinon.search import index
 
@@ -56,13 +57,16 @@ class Command(BaseCommand):
                 Post.objects.filter(pk__gte=first_post), progress=self.index_progress(posts)
             )
             self.say(f"indexed {count} posts for search")
+            self.analyze()
         self.say(f"done in {time.monotonic() - started:.0f} s; members log in with {PASSWORD!r}")
 
     def index_progress(self, total):
         started, step = time.monotonic(), max(total // 20, 5000)
+        next_report = [step]
 
         def progress(count):
-            if count % step < 5000 or count == total:
+            if count >= next_report[0] or count == total:
+                next_report[0] += step
                 rate = count / max(time.monotonic() - started, 0.001)
                 self.say(f"indexed {count} of {total} posts for search ({rate:,.0f}/s)")
 
@@ -208,6 +212,11 @@ class Command(BaseCommand):
         )
         self.next_post += 1
         return post
+
+    def analyze(self):
+        """Fresh planner statistics: after a bulk load the old ones mislead every query."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def reset_sequences(self):
         sql = connection.ops.sequence_reset_sql(no_style(), [Topic, Post])
