@@ -230,6 +230,9 @@ USERSESSIONS_ACTIVITY_INTERVAL = 300
 AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 API_TOKEN_UNUSED_DAYS = env_int("API_TOKEN_UNUSED_DAYS", 180)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# Flags one person may raise in one community per 24 hours (Discourse: max_flags_per_day);
+# 0 turns the limit off.
+MODERATION_FLAGS_PER_DAY = env_int("MODERATION_FLAGS_PER_DAY", 20)
 
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "it")

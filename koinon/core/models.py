@@ -44,6 +44,8 @@ class ActivityEntry(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["community", "-created_at"], name="activity_community_idx"),
+            # A community's entries of some verbs, newest first (the moderation audit log).
+            models.Index(fields=["community", "verb", "-created_at"], name="activity_verb_idx"),
             models.Index(fields=["target_type", "target_id"], name="activity_target_idx"),
         ]
 

@@ -42,6 +42,13 @@ def _require(access, action, obj, message):
         raise Forbidden(message)
 
 
+def _refuse_hidden(access, post=None, topic=None):
+    """Nobody takes part in what is hidden from them pending review (403, with why)."""
+    message = policy.refused_as_hidden(access, post, topic)
+    if message:
+        raise Forbidden(message, code="hidden")
+
+
 def _log_actor(actor, item):
     """Who an entry names: nobody when `actor` wrote `item` anonymously."""
     if item.is_anonymous and actor.pk == item.author_id:
@@ -230,6 +237,7 @@ def do_reply(actor, topic: Topic, *, body: str, is_anonymous: bool = False) -> P
         raise Forbidden(_("This topic is archived: it can be read but not answered."))
     if topic.closed and not access.is_moderator:
         raise Forbidden(_("This topic is closed: no new replies."), code="closed")
+    _refuse_hidden(access, topic=topic)
     _require(access, "reply", topic, _("Only members can reply here."))
     _check_anonymous(access, is_anonymous)
     body, now = clean_body(body), timezone.now()
@@ -323,6 +331,7 @@ def do_accept_answer(actor, post: Post) -> Topic:
     if topic.kind != TopicKind.QUESTION:
         raise ActionError(_("Only questions have an accepted answer."), code="not_a_question")
     _require(access, "accept", topic, _("Only the person who asked, or a moderator, can accept."))
+    _refuse_hidden(access, post, topic)
     if post.is_opening or post.is_deleted or post.topic_id != topic.pk:
         raise ActionError(_("This post cannot be accepted as the answer."), code="not_an_answer")
     Topic.objects.filter(pk=topic.pk).update(accepted_answer=post)
@@ -359,6 +368,7 @@ def do_add_reaction(actor, post: Post, kind: str) -> Reaction:
     access = access_for(actor, post.topic.community)
     if policy.is_self(access, post.author_id):
         raise Forbidden(_("You cannot react to your own post."), code="own_post")
+    _refuse_hidden(access, post)
     _require(access, "react", post, _("Only members can react here."))
     try:
         with transaction.atomic():

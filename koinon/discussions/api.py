@@ -263,13 +263,11 @@ def _post_out(post, access) -> dict:
     summary="Topics of a community: pinned first, then by latest activity",
 )
 def list_topics(request, slug: str, filters: Query[TopicFilters]):
-    community, _access = get_community_for(request.user, slug, "view_content")
+    community, access = get_community_for(request.user, slug, "view_content")
     criteria = filters.model_dump(exclude={"page", "page_size"}, exclude_none=True)
     topics = views.filter_topics(
-        Topic.objects.filter(community=community, archived=False), criteria
+        Topic.objects.filter(community=community, archived=False).visible_to(access), criteria
     )
-    if not _access.is_moderator:
-        topics = topics.filter(hidden_at__isnull=True)  # hidden pending review
     topics = topics.select_related("community", "group", "author__profile").prefetch_related("tags")
     result = paginate(topics, filters.page, filters.page_size)
     result["items"] = [_topic(t) for t in result["items"]]

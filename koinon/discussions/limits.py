@@ -78,7 +78,7 @@ def check(user, access, *, body: str, starting_topic: bool) -> None:
                     "New members can start %(n)s topics on their first day. "
                     "Please try again in %(wait)s."
                 )
-                % {"n": limits["topics_per_day"], "wait": _wait(first_day_ends - now)},
+                % {"n": limits["topics_per_day"], "wait": wait_label(first_day_ends - now)},
                 (first_day_ends - now).total_seconds(),
             )
     else:
@@ -89,7 +89,7 @@ def check(user, access, *, body: str, starting_topic: bool) -> None:
                     "New members can write %(n)s replies on their first day. "
                     "Please try again in %(wait)s."
                 )
-                % {"n": limits["replies_per_day"], "wait": _wait(first_day_ends - now)},
+                % {"n": limits["replies_per_day"], "wait": wait_label(first_day_ends - now)},
                 (first_day_ends - now).total_seconds(),
             )
 
@@ -125,12 +125,13 @@ def _check_interval(user, now, interval):
         wait = interval - (now - last)
         raise TooSoon(
             _("New members can post once every %(n)s seconds. Please try again in %(wait)s.")
-            % {"n": int(interval.total_seconds()), "wait": _wait(wait)},
+            % {"n": int(interval.total_seconds()), "wait": wait_label(wait)},
             wait.total_seconds(),
         )
 
 
-def _wait(delta: timedelta) -> str:
+def wait_label(delta: timedelta) -> str:
+    """ "30 seconds", "5 minutes", "3 hours": how long to wait, rounded up."""
     seconds = max(1, math.ceil(delta.total_seconds()))
     if seconds < 120:
         return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}

@@ -49,6 +49,25 @@ class Tag(models.Model):
         return self.name
 
 
+class TopicQuerySet(models.QuerySet):
+    def visible_to(self, access):
+        """Without the topics hidden pending review, except for the community's
+        moderators (who see them all) and each topic's own author."""
+        if access.is_moderator:
+            return self
+        return self.not_hidden(access.user)
+
+    def not_hidden(self, user=None, moderated=None):
+        """Topics shown in lists: not hidden, or `user`'s own, or in `moderated`
+        (communities, or a subquery of their ids, that `user` moderates)."""
+        shown = models.Q(hidden_at__isnull=True)
+        if user is not None and user.is_authenticated:
+            shown |= models.Q(author_id=user.pk)
+            if moderated is not None:
+                shown |= models.Q(community__in=moderated)
+        return self.filter(shown)
+
+
 class Topic(models.Model):
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="topics"
@@ -88,6 +107,8 @@ class Topic(models.Model):
     # Set while the opening post is hidden by moderation (koinon.moderation): lists skip it.
     hidden_at = models.DateTimeField(null=True, blank=True)
 
+    objects = TopicQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
@@ -112,6 +133,10 @@ class Topic(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.accepted_answer_id is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
 
 class Post(models.Model):

@@ -20,6 +20,26 @@ def is_self(access: Access, user_id) -> bool:
     return user_id is not None and access.user.is_authenticated and access.user.pk == user_id
 
 
+def sees_hidden(access: Access, item) -> bool:
+    """A post or topic hidden pending review: its author and the moderators still see it."""
+    return access.is_moderator or is_self(access, item.author_id)
+
+
+def hidden_from(access: Access, item) -> bool:
+    """`item` (a post or a topic) is hidden pending review, and not for this reader."""
+    return item.hidden_at is not None and not sees_hidden(access, item)
+
+
+def refused_as_hidden(access: Access, post: Post | None = None, topic: Topic | None = None):
+    """Why the reader may not take part here, if the post or its topic is hidden from them."""
+    topic = topic if topic is not None else post.topic
+    if hidden_from(access, topic):
+        return _("This topic is hidden until the moderators review it.")
+    if post is not None and hidden_from(access, post):
+        return _("This post is hidden until the moderators review it.")
+    return None
+
+
 def can_read(access: Access, topic: Topic | None = None) -> bool:
     return access.can("view_content")
 
@@ -29,7 +49,7 @@ def can_create_topic(access: Access, topic: Topic | None = None) -> bool:
 
 
 def can_reply(access: Access, topic: Topic) -> bool:
-    if not access.is_member or topic.archived:
+    if not access.is_member or topic.archived or hidden_from(access, topic):
         return False
     return not topic.closed or access.is_moderator
 
@@ -63,6 +83,8 @@ def can_edit_topic(access: Access, topic: Topic) -> bool:
 def can_react(access: Access, post: Post) -> bool:
     if not access.is_member or post.is_deleted or post.topic.archived:
         return False
+    if refused_as_hidden(access, post):
+        return False
     return not is_self(access, post.author_id)
 
 
@@ -92,8 +114,28 @@ def can(access: Access, action: str, obj=None) -> bool:
 
 
 def visible_topics_for(user):
-    """Topics in communities whose content `user` may read."""
-    return Topic.objects.filter(community__in=content_communities_for(user))
+    """Topics in communities whose content `user` may read, without those hidden pending
+    review (but for their author and the moderators of their community)."""
+    return Topic.objects.filter(community__in=content_communities_for(user)).not_hidden(
+        user, moderated_community_ids(user)
+    )
+
+
+def moderated_community_ids(user):
+    """A subquery: the communities `user` moderates (not while blocked there)."""
+    from django.db.models import Exists, OuterRef
+
+    from koinon.communities.models import Membership, Role
+    from koinon.moderation.models import Block
+
+    if not user.is_authenticated:
+        return Membership.objects.none().values("community_id")
+    blocked = Block.objects.active().filter(community=OuterRef("community"), user=user)
+    return (
+        Membership.objects.filter(user=user, role__in=[Role.OWNER, Role.MODERATOR])
+        .exclude(Exists(blocked))
+        .values("community_id")
+    )
 
 
 def visible_posts_for(user):

@@ -91,10 +91,8 @@ def topic_list(request, slug):
     form = TopicFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     topics = filter_topics(
-        Topic.objects.filter(community=community, archived=False), filters
+        Topic.objects.filter(community=community, archived=False).visible_to(access), filters
     ).select_related("author__profile", "group")
-    if not access.is_moderator:
-        topics = topics.filter(hidden_at__isnull=True)  # hidden pending review
     page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE)
     for topic in page:
         topic.author_name = policy.author_label(topic)
@@ -396,6 +394,8 @@ def topic_reply(request, slug, topic_id):
         return redirect(post.get_absolute_url())
     if post:
         return _render_new_reply(request, topic, access, post)
+    if refusal is not None and not is_htmx(request) and not policy.can_reply(access, topic):
+        return _error(request, refusal)  # no reply form on the page to carry the reason
     context = {**_topic_context(request, topic, access), "reply_form": form}
     if is_htmx(request):
         response = render(request, "discussions/partials/reply_form.html", context, status=status)

@@ -836,6 +836,8 @@ def skill_evidence(user, skill):
             accepted_answer__author=user,
             accepted_answer__is_anonymous=False,
             accepted_answer__deleted_at__isnull=True,
+            accepted_answer__hidden_at__isnull=True,  # hidden pending review
+            hidden_at__isnull=True,
             tags__name=tag,
             community__in=readable,
         )

@@ -5,17 +5,19 @@ entry with the moderator's reason. Every moderator action is an `is_private`
 entry of the activity log with a `moderation.*` verb: the audit log reads them.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from koinon.communities.models import Membership
 from koinon.communities.policy import access_for
 from koinon.core.activity import log_activity
 from koinon.discussions import actions as discussions
+from koinon.discussions.limits import TooSoon, wait_label
 from koinon.discussions.models import Post, Topic
 from koinon.lib.errors import ActionError, Conflict, Forbidden
 from koinon.moderation import policy
@@ -26,6 +28,7 @@ from koinon.moderation.models import (
     Flag,
     FlagReason,
     Resolution,
+    flags_per_day,
     flags_to_hide,
 )
 
@@ -68,11 +71,15 @@ def _audit(actor, verb, community, target, reason="", **data):
 
 
 def _unindex(post):
+    """A hidden opening post hides its topic: none of the topic's posts is found then."""
     try:
         from koinon.search.models import Document
     except ImportError:  # pragma: no cover - the search app is always installed
         return
-    Document.objects.filter(post_id=post.pk).delete()
+    if post.is_opening:
+        Document.objects.filter(post__topic_id=post.topic_id).delete()
+    else:
+        Document.objects.filter(post_id=post.pk).delete()
 
 
 def _reindex(post):
@@ -81,7 +88,10 @@ def _reindex(post):
     except ImportError:  # pragma: no cover
         return
     post.refresh_from_db()
-    index.update_post(post)
+    if post.is_opening:
+        index.update_topic(post.topic)  # its replies come back with it
+    elif post.topic.hidden_at is None:  # a reply stays out while its topic is hidden
+        index.update_post(post)
 
 
 def _drop_notifications(post):
@@ -132,6 +142,37 @@ def _clean_flag(reason, text) -> tuple[str, str]:
     return reason, text
 
 
+FLAG_WINDOW = timedelta(days=1)
+
+
+def check_flag_rate(actor, community, now=None) -> None:
+    """At most `flags_per_day()` flags per person per community in 24 hours (a 429).
+    A limit of 0 (or less) turns the check off."""
+    most = flags_per_day()
+    if most <= 0:
+        return
+    now = now or timezone.now()
+    recent = list(
+        Flag.objects.filter(user=actor, community=community, created_at__gt=now - FLAG_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:most]
+    )
+    if len(recent) < most:
+        return
+    wait = recent[-1] + FLAG_WINDOW - now  # when the oldest of them leaves the window
+    raise TooSoon(
+        ngettext(
+            "You can flag at most %(n)s post a day in this community. "
+            "Please try again in %(wait)s.",
+            "You can flag at most %(n)s posts a day in this community. "
+            "Please try again in %(wait)s.",
+            most,
+        )
+        % {"n": most, "wait": wait_label(wait)},
+        wait.total_seconds(),
+    )
+
+
 @transaction.atomic
 def do_flag_post(actor, post: Post, *, reason: str, text: str = "") -> Flag:
     """One open flag per person per post; enough flags (or a moderator's) hide the post."""
@@ -144,6 +185,8 @@ def do_flag_post(actor, post: Post, *, reason: str, text: str = "") -> Flag:
     if not policy.can_flag(access, post):
         raise Forbidden(_("Only members can flag posts here."))
     reason, text = _clean_flag(reason, text)
+    if not access.is_moderator:
+        check_flag_rate(actor, community)
     try:
         with transaction.atomic():
             flag = Flag.objects.create(

@@ -141,6 +141,13 @@ class PageQuery(Schema):
     page_size: int = Field(30, ge=1, le=100)
 
 
+AuditVerb = Literal[tuple(queries.VERB_LABELS)]
+
+
+class AuditQuery(PageQuery):
+    verb: AuditVerb | None = Field(None, description="Only the actions of this verb.")
+
+
 # --- Shaping ---------------------------------------------------------------------
 
 
@@ -357,9 +364,10 @@ def delete_block(request, slug: str, block_id: int, reason: str = Query("", max_
     response={200: AuditPage, **ERRORS},
     summary="Every moderator action in the community, newest first (moderators)",
 )
-def audit(request, slug: str, query: Query[PageQuery]):
+def audit(request, slug: str, query: Query[AuditQuery]):
     community, _access = get_moderated_community(request.user, slug)
-    result = paginate(queries.audit_entries(community), query.page, query.page_size)
+    entries = queries.audit_entries(community, query.verb)
+    result = paginate(entries, query.page, query.page_size)
     result["items"] = [
         {
             "id": e.pk,

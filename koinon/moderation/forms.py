@@ -65,3 +65,15 @@ class BlockForm(forms.Form):
         if ends_at <= timezone.now():
             raise forms.ValidationError(_("The end of the block must be in the future."))
         return ends_at
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log of one kind of action only."""
+
+    verb = forms.ChoiceField(label=_("Action"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from koinon.moderation.queries import VERB_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["verb"].choices = [("", _("Every action")), *VERB_LABELS.items()]

@@ -15,6 +15,12 @@ FLAG_TEXT_MAX_LENGTH = 500
 REASON_MAX_LENGTH = 500
 
 
+def flags_per_day() -> int:
+    """Flags one person may raise in one community per 24 hours (Discourse's
+    `max_flags_per_day`, 20, `reliability.md`)."""
+    return int(getattr(settings, "MODERATION_FLAGS_PER_DAY", 20))
+
+
 def flags_to_hide() -> int:
     """Distinct open flags that hide a post (Discourse: 3 users' flags, `reliability.md`)."""
     return int(getattr(settings, "MODERATION_FLAGS_TO_HIDE", 3))
@@ -73,7 +79,9 @@ class Flag(models.Model):
                 fields=["community", "created_at"],
                 condition=Q(resolved_at__isnull=True),
                 name="flag_open_queue_idx",
-            )
+            ),
+            # The daily limit: one person's flags in one community, the latest first.
+            models.Index(fields=["user", "community", "-created_at"], name="flag_rate_idx"),
         ]
 
     def __str__(self):

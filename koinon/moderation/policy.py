@@ -24,7 +24,7 @@ def can_flag(access: Access, post) -> bool:
 
 def sees_hidden(access: Access, post) -> bool:
     """The author and the moderators still read a hidden post (marked as hidden)."""
-    return access.is_moderator or discussions_policy.is_self(access, post.author_id)
+    return discussions_policy.sees_hidden(access, post)
 
 
 def can_block(access: Access, target_membership) -> bool:

@@ -71,16 +71,17 @@ VERB_LABELS = {
 }
 
 
-def audit_entries(community):
-    """The community's moderator actions, newest first."""
+def audit_entries(community, verb: str | None = None):
+    """The community's moderator actions (or those of one `verb`), newest first.
+
+    An explicit list of verbs (no prefix match), so the (community, verb, created_at)
+    index of the activity log answers it however long the community's log grows.
+    """
     own_post = Post.objects.filter(pk=OuterRef("target_id"), author_id=OuterRef("actor_id"))
+    verbs = [verb] if verb in VERB_LABELS else list(VERB_LABELS)
     return (
-        ActivityEntry.objects.filter(community=community)
-        .filter(
-            Q(verb__startswith="moderation.")
-            | Q(verb__in=DISCUSSION_VERBS)
-            | (Q(verb="post.deleted", actor__isnull=False) & ~Exists(own_post))
-        )
+        ActivityEntry.objects.filter(community=community, verb__in=verbs)
+        .filter(~Q(verb="post.deleted") | (Q(actor__isnull=False) & ~Exists(own_post)))
         .select_related("actor__profile")
         .order_by("-created_at", "-id")
     )

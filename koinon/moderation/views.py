@@ -7,13 +7,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koinon.api.errors import RateLimited
 from koinon.discussions import policy as discussions_policy
 from koinon.discussions.models import Post, Topic
 from koinon.discussions.views import decorate_posts
 from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
 from koinon.moderation import actions, queries
-from koinon.moderation.forms import BlockForm, FlagForm, ReasonForm, ReviewForm
+from koinon.moderation.forms import (
+    AuditFilterForm,
+    BlockForm,
+    FlagForm,
+    ReasonForm,
+    ReviewForm,
+)
 from koinon.moderation.models import Block
 from koinon.moderation.policy import get_moderated_community
 
@@ -28,14 +35,18 @@ def _login(request):
 
 
 def _error(request, error: ActionError, target: str | None = None):
-    """A refusal: a page, or (HTMX) the message, shown in `target` when one is given."""
+    """A refusal: a page, or (HTMX) the message, shown in `target` when one is given.
+    A 429 says when to try again (`Retry-After`)."""
     if not is_htmx(request):
-        return render(request, "moderation/error.html", {"error": error}, status=error.status)
-    context = {"error": error}
-    response = render(request, "moderation/partials/error.html", context, status=error.status)
-    if target:
-        response["HX-Retarget"] = target
-        response["HX-Reswap"] = "innerHTML"
+        response = render(request, "moderation/error.html", {"error": error}, status=error.status)
+    else:
+        context = {"error": error}
+        response = render(request, "moderation/partials/error.html", context, status=error.status)
+        if target:
+            response["HX-Retarget"] = target
+            response["HX-Reswap"] = "innerHTML"
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -174,13 +185,17 @@ def audit(request, slug):
     if not request.user.is_authenticated:
         return _login(request)
     community, access = get_moderated_community(request.user, slug)
-    page = paginate(request, queries.audit_entries(community), AUDIT_PER_PAGE)
+    form = AuditFilterForm(request.GET or None)
+    verb = form.cleaned_data["verb"] if form.is_valid() else None
+    page = paginate(request, queries.audit_entries(community, verb or None), AUDIT_PER_PAGE)
     entries = queries.decorate_audit(page.object_list)
     context = {
         "community": community,
         "access": access,
         "page": page,
         "entries": entries,
+        "form": form,
+        "query": f"verb={verb}" if verb else "",
         "section": "audit",
     }
     return render(request, "moderation/audit.html", context)

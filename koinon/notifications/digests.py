@@ -168,8 +168,8 @@ class RunCache:
             obj = targets.get((entry.target_type_id, entry.target_id))
             if obj is None or getattr(obj, "deleted_at", None):
                 continue
-            if getattr(obj, "cancelled_at", None):
-                continue
+            if getattr(obj, "cancelled_at", None) or getattr(obj, "hidden_at", None):
+                continue  # cancelled, or hidden pending review (moderation)
             title = getattr(obj, "title", None) or getattr(obj, "name", None) or ""
             items = self.news[entry.community_id]
             if title and len(items) < NEWS_PER_COMMUNITY + 5:
@@ -204,6 +204,7 @@ class RunCache:
                 accepted_answer__isnull=True,
                 reply_count=0,
                 archived=False,
+                hidden_at__isnull=True,  # hidden pending review: in nobody's digest
                 created_at__gte=self.now - timedelta(days=30),
             )
             .select_related("community")

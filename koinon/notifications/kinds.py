@@ -66,6 +66,27 @@ def _topic_muters(topic):
     )
 
 
+def _who_sees(post, topic, people) -> set:
+    """A post or topic hidden pending review (koinon.moderation) is news for its author
+    and the community's moderators only."""
+    people = set(people)
+    hidden = [item for item in (topic, post) if item.hidden_at is not None]
+    if not hidden or not people:
+        return people
+    from koinon.communities.models import Membership, Role
+
+    moderators = set(
+        Membership.objects.filter(
+            community_id=topic.community_id,
+            user_id__in=people,
+            role__in=[Role.OWNER, Role.MODERATOR],
+        ).values_list("user_id", flat=True)
+    )
+    for item in hidden:
+        people &= {item.author_id} | moderators
+    return people
+
+
 def reply_recipients(entry, target):
     from koinon.discussions.models import TopicKind
 
@@ -78,7 +99,7 @@ def reply_recipients(entry, target):
     elif topic.kind == TopicKind.QUESTION:
         people.discard(topic.author_id)  # they hear about it as an answer
     people.discard(post.author_id)
-    return people - _topic_muters(topic)
+    return _who_sees(post, topic, people - _topic_muters(topic))
 
 
 def answer_recipients(entry, target):
@@ -93,12 +114,12 @@ def answer_recipients(entry, target):
 
 
 def mention_recipients(entry, target):
-    post, _topic = _post_parts(target)
+    post, topic = _post_parts(target)
     if post is None:
         return []
     ids = {int(i) for i in entry.data.get("mentioned", []) if str(i).isdigit()}
     ids.discard(post.author_id)
-    return ids
+    return _who_sees(post, topic, ids)
 
 
 def accepted_recipients(entry, target):
@@ -122,6 +143,19 @@ def moderator_recipients(entry, target):
     return Membership.objects.filter(
         community_id=entry.community_id, role__in=[Role.OWNER, Role.MODERATOR]
     ).values_list("user_id", flat=True)
+
+
+def hidden_by_flags_recipients(entry, target):
+    """The community's moderators (not while blocked there), when members' flags hid a post.
+
+    The entry names no flagger (no actor, only how many flags): nothing to leak.
+    """
+    from koinon.moderation.models import Block
+
+    if not entry.data.get("automatic") or target is None:
+        return []
+    blocked = Block.objects.active().filter(community_id=entry.community_id)
+    return set(moderator_recipients(entry, target)) - set(blocked.values_list("user_id", flat=True))
 
 
 def named_user_recipient(entry, target):
@@ -253,6 +287,14 @@ KINDS = [
         moderator_recipients,
     ),
     Kind(
+        "post_hidden_by_flags",
+        _("Posts hidden by flags in communities I moderate"),
+        _("Members' flags hid a post in “%(subject)s”: please review it"),
+        ("moderation.post_hidden",),
+        hidden_by_flags_recipients,
+        explicit=True,  # a private audit entry; the recipients are the moderators
+    ),
+    Kind(
         "join_decision",
         _("Answers to my requests to join"),
         _("Your request to join %(subject)s has been answered"),
@@ -381,6 +423,8 @@ def subject_and_url(entry, target) -> tuple[str, str]:
         return (entry.community.name if entry.community else ""), ""
     label = target._meta.label_lower
     if label == "discussions.post":
+        if entry.verb.startswith("moderation."):
+            return target.topic.title, _moderation_queue_url(target.topic.community)
         return target.topic.title, target.get_absolute_url()
     if label == "communities.invitation":
         return target.community.name, target.get_absolute_url()
@@ -401,6 +445,12 @@ def subject_and_url(entry, target) -> tuple[str, str]:
     title = getattr(target, "title", None) or getattr(target, "name", None) or ""
     url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
     return str(title), url
+
+
+def _moderation_queue_url(community) -> str:
+    from django.urls import reverse
+
+    return reverse("moderation-queue", args=[community.slug])
 
 
 def actor_label(notification) -> str:

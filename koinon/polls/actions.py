@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from koinon.communities.policy import access_for
 from koinon.core.activity import log_activity
+from koinon.discussions import policy as discussions_policy
 from koinon.lib.errors import ActionError, Conflict, Forbidden
 from koinon.polls import policy
 from koinon.polls.models import (
@@ -108,6 +109,9 @@ def do_vote(actor, poll: Poll, option_ids) -> list[Vote]:
     access = access_for(actor, poll.topic.community)
     if poll.is_closed():
         raise Forbidden(_("This poll is closed."), code="closed")
+    hidden = discussions_policy.refused_as_hidden(access, topic=poll.topic)
+    if hidden:
+        raise Forbidden(hidden, code="hidden")
     if not policy.can_vote(access, poll):
         raise Forbidden(_("Only members can vote here."))
     try:

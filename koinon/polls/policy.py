@@ -16,6 +16,8 @@ def can_manage(access: Access, topic) -> bool:
 
 
 def can_vote(access: Access, poll, now=None) -> bool:
+    if discussions.hidden_from(access, poll.topic):  # hidden pending review
+        return False
     return access.is_member and not poll.topic.archived and not poll.is_closed(now)
 
 
