@@ -72,10 +72,11 @@ def _fields(post, topic, tag_ids) -> dict:
 
 def update_post(post) -> Document | None:
     """Index the post's current text, or drop it from the index once deleted."""
-    if post.is_deleted or post.hidden_at is not None:  # hidden pending review: not found
+    topic = post.topic
+    # Hidden pending review, the post or its whole topic: not found.
+    if post.is_deleted or post.hidden_at is not None or topic.hidden_at is not None:
         Document.objects.filter(post_id=post.pk).delete()
         return None
-    topic = post.topic
     tag_ids = list(topic.tags.values_list("pk", flat=True))
     document, _created = Document.objects.update_or_create(
         post_id=post.pk, defaults=_fields(post, topic, tag_ids)
@@ -202,7 +203,10 @@ def index_posts(posts, batch_size: int = 5000, progress=None) -> int:
     """
     bounds = posts.aggregate(low=Min("pk"), high=Max("pk"))
     posts = posts.filter(
-        deleted_at__isnull=True, hidden_at__isnull=True, search_document__isnull=True
+        deleted_at__isnull=True,
+        hidden_at__isnull=True,
+        topic__hidden_at__isnull=True,
+        search_document__isnull=True,
     )
     if bounds["high"] is None:
         return 0

@@ -267,3 +267,14 @@ def test_voting_in_a_hidden_topic_is_refused(client, community, member, mentor, 
     assert response.status_code == 403 and response.json()["code"] == "hidden"
     assert not poll.votes.exists()
     assert polls.do_vote(member, poll, [monday])  # the author still may
+
+
+def test_replies_written_in_a_hidden_topic_stay_out_of_search(hidden, member, outsider):
+    from koinon.search.models import Document
+    from koinon.search.query import search
+
+    reply = actions.do_reply(member, hidden, body="Zanzibar explanation while under review")
+    assert not Document.objects.filter(post=reply).exists()
+    assert search(outsider, "zanzibar").total == 0
+    actions.do_edit_post(member, reply, body="Zanzibar explanation, edited")
+    assert not Document.objects.filter(post=reply).exists()
