@@ -227,12 +227,13 @@ def _sqlite(user, allowed, query, any_of, filters, limit, offset, window):
         if not ranked:
             return len(latest), []
         # Highlights only for the page shown: made in the ranking query, they would be
-        # made for every row of the window before the sort.
+        # made for every row of the window before the sort. "+rowid IN" filters the
+        # range as FTS5 reads it; a plain "rowid IN" would restart the match per row.
         marks = ", ".join(["%s"] * len(ranked))
         cursor.execute(
-            f"SELECT {FTS_COLUMNS} FROM {FTS_TABLE}"  # noqa: S608
-            f" WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN ({marks})",
-            [START, STOP, START, STOP, words, *ranked],
+            f"SELECT {FTS_COLUMNS} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+            f" AND {FTS_TABLE}.rowid >= %s AND +{FTS_TABLE}.rowid IN ({marks})",
+            [START, STOP, START, STOP, words, min(ranked), *ranked],
         )
         found = {row[0]: row for row in cursor.fetchall()}
     return len(latest), [found[pk] for pk in ranked if pk in found]

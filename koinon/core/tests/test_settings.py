@@ -123,6 +123,16 @@ def test_database_url_switches_to_postgresql(tmp_path):
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
 
+def test_a_sqlite_database_url_keeps_wal_and_immediate_writes(tmp_path):
+    result = run(
+        print_setting("DATABASES['default']['OPTIONS']"),
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path}/other.sqlite3",
+    )
+    assert "'transaction_mode': 'IMMEDIATE'" in result.stdout
+    assert "journal_mode=WAL" in result.stdout
+
+
 def test_without_a_database_url_sqlite_lives_in_var(tmp_path):
     result = run(print_setting("DATABASES['default']['NAME']"), tmp_path)
     assert result.stdout.strip() == str(tmp_path / "var" / "koinon.sqlite3")
