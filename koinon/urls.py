@@ -1,10 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLResolver, include, path
+from django.urls.resolvers import RoutePattern
 from django.views.static import serve
 
-from koinon.api.api import api
 from koinon.core import views as core_views
+
+
+class LazyURLResolver(URLResolver):
+    """An include whose module is imported on its first request or reverse(), not when
+    another part of the site reverses its own URLs (Django populates every include)."""
+
+    def _populate(self):
+        if "urlconf_module" in self.__dict__:
+            super()._populate()
+
+    def _reverse_with_prefix(self, *args, **kwargs):
+        self.urlconf_module  # noqa: B018 - import it now
+        return super()._reverse_with_prefix(*args, **kwargs)
+
 
 urlpatterns = [
     path("", include("koinon.communities.urls")),
@@ -27,7 +41,10 @@ urlpatterns = [
     path("", include("koinon.insights.urls")),
     path("", include("koinon.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("api/v1/", api.urls),
+    # The API (django-ninja and its pydantic schemas, about 40 MB) is imported on its
+    # first request, not at start: a worker that serves only pages never carries it.
+    # (`include` would import it at once.)
+    LazyURLResolver(RoutePattern("api/v1/"), "koinon.api.urls", app_name="ninja", namespace="api"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", core_views.switch_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -13,22 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from koinon.lib.errors import ActionError
+from koinon.lib.errors import ActionError, RateLimited
 
 logger = logging.getLogger(__name__)
 
 # Where a parameter came from; the first part of a pydantic error location.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
-
-
-class RateLimited(ActionError):
-    def __init__(self, retry_after: int):
-        super().__init__(
-            _("Too many requests: please wait a minute and try again."),
-            code="rate_limited",
-            status=429,
-        )
-        self.retry_after = retry_after
 
 
 def error_body(detail, code: str, errors: list | None = None) -> dict:

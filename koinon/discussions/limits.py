@@ -19,10 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from koinon.api.errors import RateLimited
 from koinon.discussions.actions import clean_body
 from koinon.discussions.models import Post, Topic
-from koinon.lib.errors import ActionError
+from koinon.lib.errors import ActionError, RateLimited
 from koinon.lib.markdown import render_markdown
 
 DEFAULTS = {

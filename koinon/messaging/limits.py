@@ -15,8 +15,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from koinon.api.errors import RateLimited
 from koinon.communities.models import Membership, Role
+from koinon.lib.errors import RateLimited
 from koinon.messaging.models import Conversation
 
 DEFAULTS = {

@@ -7,11 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koinon.api.errors import RateLimited
 from koinon.discussions import policy as discussions_policy
 from koinon.discussions.models import Post, Topic
 from koinon.discussions.views import decorate_posts
-from koinon.lib.errors import ActionError
+from koinon.lib.errors import ActionError, RateLimited
 from koinon.lib.http import is_htmx, paginate
 from koinon.moderation import actions, queries
 from koinon.moderation.forms import (

@@ -176,3 +176,33 @@ def test_missing_page_answers_404_in_our_layout_and_language(client):
 def test_a_bad_host_header_is_refused_with_400_not_500(client):
     response = client.get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
+
+
+def test_the_api_docs_link_is_the_api_docs_address():
+    from django.urls import reverse
+
+    from koinon.core.context_processors import API_DOCS_URL
+
+    assert reverse("api:openapi-view") == API_DOCS_URL
+
+
+def test_serving_a_page_does_not_import_the_api(tmp_path):
+    """The API's endpoints and schemas wait for its first request (ninja itself is an
+    installed app, for its documentation page's templates)."""
+    import subprocess
+    import sys
+
+    snippet = (
+        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'koinon.settings'; "
+        "django.setup(); from django.core.management import call_command; "
+        "call_command('migrate', verbosity=0); "
+        "from django.test import Client; c = Client(SERVER_NAME='localhost'); "
+        "r = c.get('/privacy/'); m = sys.modules; "
+        "print(r.status_code, 'koinon.discussions.api' in m, 'koinon.api.api' in m); "
+        "r = c.get('/api/v1/communities'); print(r.status_code, 'koinon.api.api' in sys.modules)"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", snippet], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.stdout.split() == ["200", "False", "False", "200", "True"], result.stderr
