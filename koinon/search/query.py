@@ -30,7 +30,7 @@ from koinon.search.models import Document
 
 START, STOP = "\ue000", "\ue001"  # private-use marks, replaced by <mark> after escaping
 MAX_TERMS = 12
-CANDIDATES = 2000
+CANDIDATES = 1000  # the latest matches a search ranks (a common word costs no more)
 SIMILAR_WINDOW = 500  # suggestions: the best five among the latest 500 matching topics
 WORD = re.compile(r"\w+", re.UNICODE)
 
