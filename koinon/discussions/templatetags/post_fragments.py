@@ -4,23 +4,14 @@ posts of a page (one cache read for all) and `{% post_html post %}` for each."""
 from django import template
 
 from koinon.discussions import fragments
+from koinon.lib.templates import flatten_objects
 
 register = template.Library()
 
 
-def _flatten(items):
-    for item in items:
-        if item is None:
-            continue
-        if hasattr(item, "pk"):
-            yield item
-        else:
-            yield from item
-
-
 @register.simple_tag(takes_context=True)
 def load_posts(context, *posts):
-    fragments.load(context, list(_flatten(posts)))
+    fragments.load(context, list(flatten_objects(posts)))
     return ""
 
 

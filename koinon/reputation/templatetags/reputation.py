@@ -13,6 +13,7 @@
 
 from django import template
 
+from koinon.lib.templates import flatten_objects
 from koinon.reputation.queries import badges_for, person_summary
 
 register = template.Library()
@@ -33,21 +34,11 @@ def person_reputation(context, person):
     return {"person": person, "summary": person_summary(viewer, person)}
 
 
-def _flatten(items):
-    for item in items:
-        if item is None:
-            continue
-        if hasattr(item, "author_id"):
-            yield item
-        else:
-            yield from item
-
-
 @register.simple_tag(takes_context=True)
 def reputation_badges(context, *posts):
     if KEY not in context:
         community = _community_of(context)
-        context[KEY] = badges_for(list(_flatten(posts)), community) if community else {}
+        context[KEY] = badges_for(list(flatten_objects(posts)), community) if community else {}
     return ""
 
 
