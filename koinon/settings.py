@@ -172,10 +172,10 @@ else:
 # Seconds an anonymous visitor's topic list or topic page is kept whole (0: never);
 # any change in the community drops its pages at once (koinon.lib.page_cache).
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
-# Seconds a rendered post is kept for every reader who would see the same HTML
-# (0: never). Its key is made of all it shows, so it is never stale
-# (koinon.discussions.fragments).
-POST_FRAGMENT_SECONDS = env_int("POST_FRAGMENT_SECONDS", 86400)
+# Seconds a rendered post or topic-list row is kept for every reader who would see the
+# same HTML (0: never). Its key is made of all it shows, so it is never stale
+# (koinon.lib.fragments).
+FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 86400)
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {

@@ -1,60 +1,41 @@
-"""Rendered posts, shared in the cache by every reader who would see the same HTML.
+"""Posts and topic-list rows rendered once for every reader who would see the same HTML
+(see koinon.lib.fragments). The CSRF token of a post's forms is left out as a mark
+and put in per request.
 
-A post's HTML depends on the post, on what the reader may do with it and on the
-page's language. The cache key is made of all of that: every value the post's
-templates read (`_inputs`), so a change to any of them is a different key and no
-fragment is ever stale; none needs dropping. Readers with the same rights on a post
-share its fragment, so a page of thirty posts costs one cache read, not thirty
-renders. The CSRF token is left out as a mark and put in per request.
-
-Adding something to `discussions/partials/post.html` or the templates it includes?
-Add the value it reads to `_inputs`, or its fragments would be shared wrongly.
+Adding something to `discussions/partials/post.html` or `topic_row.html`, or to the
+templates they include? Add the value it reads to `_post_inputs` or `_row_inputs`, or
+its fragments would be shared wrongly.
 """
 
 import hashlib
-from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import cache
 from django.middleware.csrf import get_token
-from django.template.loader import get_template
-from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.timesince import timesince
 
-TEMPLATE = "discussions/partials/post.html"
-# The templates a post's HTML comes from: their text is part of every key, so a new
-# release never serves fragments of the old markup.
-SOURCES = (
-    TEMPLATE,
+from koinon.lib.fragments import render_many
+
+POST_TEMPLATE = "discussions/partials/post.html"
+POST_SOURCES = (
+    POST_TEMPLATE,
     "moderation/partials/hidden_mark.html",
     "moderation/partials/post_tools.html",
     "reputation/partials/badge.html",
 )
+ROW_TEMPLATE = "discussions/partials/topic_row.html"
 CSRF_MARK = "\ue002csrf\ue003"
 BADGES = "reputation_badges"  # the context key koinon.reputation's tags fill
-_sources_digest = None
 
 
-def _templates_digest() -> str:
-    global _sources_digest
-    if _sources_digest is None:
-        digest = hashlib.sha256()
-        for name in SOURCES:
-            digest.update(Path(get_template(name).origin.name).read_bytes())
-        _sources_digest = digest.hexdigest()[:16]
-    return _sources_digest
+# --- Posts ----------------------------------------------------------------------------
 
 
-def _inputs(post, context) -> tuple:
+def _post_inputs(post, context) -> tuple:
     """Every value the post's templates read, besides the CSRF token."""
     topic = context["topic"]
     badge = (context.get(BADGES) or {}).get(post.author_id)
     reactions = tuple((r["kind"], r["count"], r["pressed"]) for r in post.reaction_buttons)
     return (
-        _templates_digest(),
-        get_language(),
-        timezone.get_current_timezone_name(),
         topic.community.slug,
         topic.pk,
         bool(context.get("can_reply")),
@@ -86,42 +67,29 @@ def _inputs(post, context) -> tuple:
     )
 
 
-def _key(post, context) -> str:
-    digest = hashlib.sha256(repr(_inputs(post, context)).encode()).hexdigest()
-    return f"post-html:{digest}"
-
-
-def _render(post, context) -> str:
-    values = {
-        "post": post,
-        "topic": context["topic"],
-        "community": context["topic"].community,
-        "can_reply": context.get("can_reply"),
-        BADGES: context.get(BADGES) or {},
-        "csrf_token": CSRF_MARK,
-    }
-    return get_template(TEMPLATE).render(values)
-
-
 def load(context, posts) -> None:
     """Fill the page's fragments for `posts`: one cache read, the missing ones rendered."""
-    seconds = settings.POST_FRAGMENT_SECONDS
     fragments = context.get("post_fragments")
     if fragments is None:
         fragments = context["post_fragments"] = {}
     posts = [p for p in posts if p is not None and p.pk not in fragments]
     if not posts:
         return
-    keys = {post.pk: _key(post, context) for post in posts}
-    found = cache.get_many(list(keys.values())) if seconds else {}
-    missing = {}
-    for post in posts:
-        html = found.get(keys[post.pk])
-        if html is None:
-            html = missing[keys[post.pk]] = _render(post, context)
-        fragments[post.pk] = html
-    if missing and seconds:
-        cache.set_many(missing, seconds)
+    topic = context["topic"]
+
+    def values(post):
+        return {
+            "post": post,
+            "topic": topic,
+            "community": topic.community,
+            "can_reply": context.get("can_reply"),
+            BADGES: context.get(BADGES) or {},
+            "csrf_token": CSRF_MARK,
+        }
+
+    fragments.update(
+        render_many(POST_TEMPLATE, POST_SOURCES, posts, lambda p: _post_inputs(p, context), values)
+    )
 
 
 def html_for(context, post) -> str:
@@ -135,3 +103,42 @@ def html_for(context, post) -> str:
             context["post_csrf_token"] = get_token(request) if request is not None else ""
         html = html.replace(CSRF_MARK, context["post_csrf_token"])
     return mark_safe(html)  # noqa: S308 - our own render
+
+
+# --- Topic-list rows ------------------------------------------------------------------
+
+
+def _row_inputs(topic, community) -> tuple:
+    return (
+        community.slug,
+        topic.pk,
+        topic.title,
+        getattr(topic, "mark", None),
+        getattr(topic, "level", None),
+        topic.pinned,
+        topic.closed,
+        topic.kind,
+        topic.is_question and topic.is_answered,
+        topic.label,
+        tuple(tag.name for tag in topic.tags.all()),
+        str(topic.author_name),
+        topic.group.name if topic.group_id else None,
+        topic.reply_count,
+        topic.last_activity_at.isoformat(),
+        topic.active_ago,
+    )
+
+
+def topic_rows(topics, community) -> list:
+    """The rows of a page of topics (with `mark`, `level` and `author_name` set)."""
+    topics = list(topics)
+    for topic in topics:
+        topic.active_ago = timesince(topic.last_activity_at)
+
+    def values(topic):
+        return {"topic": topic, "community": community}
+
+    rendered = render_many(
+        ROW_TEMPLATE, (ROW_TEMPLATE,), topics, lambda t: _row_inputs(t, community), values
+    )
+    return [mark_safe(rendered[t.pk]) for t in topics]  # noqa: S308 - our own render

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koinon.communities.policy import get_community_for
-from koinon.discussions import actions, limits, policy
+from koinon.discussions import actions, fragments, limits, policy
 from koinon.discussions.forms import (
     EditPostForm,
     ReplyForm,
@@ -101,6 +101,7 @@ def topic_list(request, slug):
         "community": community,
         "access": access,
         "page": page,
+        "rows": fragments.topic_rows(page, community),
         "form": form,
         "can_create": policy.can_create_topic(access),
         "query": _without_page(request),

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
-    settings.POST_FRAGMENT_SECONDS = 3600
+    settings.FRAGMENT_SECONDS = 3600
     cache.clear()
 
 
@@ -25,13 +25,26 @@ def fresh_cache(settings):
 def renders(monkeypatch):
     """How many posts were rendered, not taken from the cache."""
     count = {"n": 0}
-    render = fragments._render
+    from koinon.lib import fragments as lib_fragments
 
-    def counting(post, context):
-        count["n"] += 1
-        return render(post, context)
+    get_template = lib_fragments.get_template
 
-    monkeypatch.setattr(fragments, "_render", counting)
+    class Counting:
+        def __init__(self, template):
+            self.template = template
+
+        def __getattr__(self, name):
+            return getattr(self.template, name)
+
+        def render(self, *args, **kwargs):
+            count["n"] += 1
+            return self.template.render(*args, **kwargs)
+
+    def counting_get_template(name):
+        template = get_template(name)
+        return Counting(template) if name == fragments.POST_TEMPLATE else template
+
+    monkeypatch.setattr(lib_fragments, "get_template", counting_get_template)
     return count
 
 
@@ -128,7 +141,29 @@ def test_anonymous_pages_still_carry_no_csrf_token(topic):
 
 
 def test_with_the_cache_off_every_post_is_rendered(topic, member, renders, settings):
-    settings.POST_FRAGMENT_SECONDS = 0
+    settings.FRAGMENT_SECONDS = 0
     page(member, topic)
     page(member, topic)
     assert renders["n"] == 10
+
+
+def test_topic_list_rows_are_shared_and_keep_each_readers_marks(member, moderator, topic):
+    url = reverse("topic-list", args=[topic.community.slug])
+
+    def row(user):
+        reader = Client(HTTP_ACCEPT_LANGUAGE="en")
+        reader.force_login(user)
+        text = reader.get(url).content.decode()
+        start = text.index('<li class="topic-item">')
+        return text[start : text.index("</li>", start)]
+
+    assert "New</span>" in row(member) and "New</span>" in row(moderator)
+    page(member, topic)  # read: no mark for them, still one for the moderator
+    assert "New" not in row(member) and "New</span>" in row(moderator)
+    actions.do_set_subscription(member, topic, "mute")
+    assert "Muted" in row(member) and "Muted" not in row(moderator)
+    make_reply(moderator, topic, body="One more estimate.")
+    assert "5 replies" in row(member)
+    topic.refresh_from_db()
+    actions.do_edit_topic(topic.author, topic, title="Estimating tiny projects", label="", tags="")
+    assert "Estimating tiny projects" in row(member)
