@@ -17,3 +17,4 @@ CACHES = {
         "KEY_PREFIX": "koinon-bench",
     }
 }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -167,6 +167,10 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions read from the shared cache and written through to the database: a
+    # signed-in page view saves a query. (Not with a per-process cache: a session ended
+    # in one worker would live on in the others' memory.)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds an anonymous visitor's topic list or topic page is kept whole (0: never);

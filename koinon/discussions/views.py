@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -236,20 +236,18 @@ def decorate_posts(posts, topic, access):
     """Attach what each post shows: author name, reactions and the reader's buttons."""
     posts = list(posts)
     ids = [p.pk for p in posts]
-    counts = defaultdict(dict)
+    counts, mine = defaultdict(dict), defaultdict(set)
+    # One query: each post's count per kind, and whether the reader is among them.
+    by_reader = Q(user_id=access.user.pk) if access.is_member else Q(pk__in=[])
     for row in (
         Reaction.objects.filter(post_id__in=ids)
         .values("post_id", "kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), by_reader=Count("id", filter=by_reader))
         .order_by()
     ):
         counts[row["post_id"]][row["kind"]] = row["n"]
-    mine = defaultdict(set)
-    if access.is_member:
-        for post_id, kind in Reaction.objects.filter(post_id__in=ids, user=access.user).values_list(
-            "post_id", "kind"
-        ):
-            mine[post_id].add(kind)
+        if row["by_reader"]:
+            mine[row["post_id"]].add(row["kind"])
     for post in posts:
         post.topic = topic
         _decorate(post, access, counts[post.pk], mine[post.pk])

@@ -133,6 +133,13 @@ def test_a_sqlite_database_url_keeps_wal_and_immediate_writes(tmp_path):
     assert "journal_mode=WAL" in result.stdout
 
 
+def test_sessions_use_the_cache_only_when_it_is_shared(tmp_path):
+    engine = print_setting("SESSION_ENGINE")
+    assert run(engine, tmp_path).stdout.strip() == "django.contrib.sessions.backends.db"
+    shared = run(engine, tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
+    assert shared.stdout.strip() == "django.contrib.sessions.backends.cached_db"
+
+
 def test_without_a_database_url_sqlite_lives_in_var(tmp_path):
     result = run(print_setting("DATABASES['default']['NAME']"), tmp_path)
     assert result.stdout.strip() == str(tmp_path / "var" / "koinon.sqlite3")
