@@ -34,6 +34,7 @@ from koinon.discussions.models import (
     Topic,
     TopicState,
 )
+from koinon.lib import page_cache
 from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
 from koinon.lib.markdown import render_markdown
@@ -93,7 +94,8 @@ def topic_list(request, slug):
     topics = filter_topics(
         Topic.objects.filter(community=community, archived=False).visible_to(access), filters
     ).select_related("author__profile", "group")
-    page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE)
+    count = None if any(filters.values()) else _listed_count(community, access)
+    page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE, count)
     for topic in page:
         topic.author_name = policy.author_label(topic)
     _mark_unread(request.user, access, list(page))
@@ -107,6 +109,20 @@ def topic_list(request, slug):
         "query": _without_page(request),
     }
     return render(request, "discussions/topic_list.html", context)
+
+
+def _listed_count(community, access) -> int | None:
+    """How many topics the unfiltered list holds: the count for everyone is kept until
+    the community changes; a member adds their own topics hidden pending review."""
+    if access.is_moderator:
+        return None
+    listed = Topic.objects.filter(community=community, archived=False)
+    count = page_cache.remembered(
+        community.slug, "listed-topics", listed.filter(hidden_at__isnull=True).count
+    )
+    if access.user.is_authenticated:
+        count += listed.filter(hidden_at__isnull=False, author=access.user).count()
+    return count
 
 
 NEW_TOPIC_WINDOW = timedelta(days=14)

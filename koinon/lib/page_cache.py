@@ -33,6 +33,21 @@ def bump_community(slug: str) -> None:
         cache.set(_generation_key(slug), 1, None)
 
 
+def remembered(slug: str, name: str, compute):
+    """`compute()`, a figure of a community's content, kept until the community changes
+    (or `PAGE_CACHE_SECONDS`, as its pages)."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    generation = cache.get(_generation_key(slug), 0)
+    key = f"pages:{slug}:{generation}:value:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def _cacheable_request(request) -> bool:
     return (
         request.method == "GET"

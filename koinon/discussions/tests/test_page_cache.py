@@ -82,3 +82,29 @@ def test_a_visitor_with_a_session_is_served_fresh(client, topic, django_assert_m
     with django_assert_max_num_queries(50) as captured:
         client.get(_url(topic))
     assert len(captured.captured_queries) > 0
+
+
+def test_the_topic_count_is_kept_until_the_community_changes(
+    client, topic, community, member, mentor, moderator
+):
+    from koinon.moderation import actions as moderation
+
+    list_url = reverse("topic-list", args=[community.slug])
+
+    def count(user=None):
+        reader = client
+        if user is not None:
+            reader = type(client)()
+            reader.force_login(user)
+        return reader.get(list_url).context["page"].paginator.count
+
+    assert count(mentor) == 1
+    second = make_topic(mentor, community, title="A second topic")
+    assert count(mentor) == 2
+    moderation.do_hide_post(moderator, second.posts.get(is_opening=True), reason="Spam")
+    assert count(member) == 1  # hidden from members...
+    assert count(mentor) == 2  # ...but its author still lists it
+    assert count(moderator) == 2
+    actions.do_set_topic_state(moderator, topic, archived=True)
+    assert count(member) == 0
+    assert client.get(list_url + "?kind=question").context["page"].paginator.count == 0
