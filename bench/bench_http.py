@@ -42,7 +42,7 @@ def pick_targets(search_term: str | None) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.db.models import Count
 
-    from koinon.communities.models import Community, Membership
+    from koinon.communities.models import Community, Membership, Role
     from koinon.discussions.models import Topic
 
     community = (
@@ -54,7 +54,14 @@ def pick_targets(search_term: str | None) -> dict:
     if community is None:
         sys.exit("No public community: run `python -m koinon seed --posts N` first.")
     topic = Topic.objects.filter(community=community).order_by("-reply_count").first()
-    member = Membership.objects.filter(community=community).select_related("user").first().user
+    # A plain member: not the owner or a moderator (who see every post's tools).
+    member = (
+        Membership.objects.filter(community=community, role=Role.MEMBER)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+        .user
+    )
     session = SessionStore()
     session[SESSION_KEY] = str(member.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

@@ -118,6 +118,12 @@ class Topic(models.Model):
                 fields=["community", "-pinned", "-last_activity_at"], name="topic_list_idx"
             ),
             models.Index(fields=["community", "kind"], name="topic_kind_idx"),
+            # The few topics hidden pending review: a member's own, counted on each list.
+            models.Index(
+                fields=["author", "community"],
+                name="topic_hidden_idx",
+                condition=models.Q(hidden_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
