@@ -4,7 +4,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from koinon.api.schemas import ERRORS
-from koinon.attachments import actions
+from koinon.attachments import actions, limits
 from koinon.communities.policy import get_community_for
 
 router = Router(tags=["attachments"])
@@ -24,7 +24,9 @@ class AttachmentOut(Schema):
     summary="Upload an image for a post (multipart `file`; checked by content, size, pixels)",
 )
 def upload_attachment(request, slug: str, file: File[UploadedFile], alt: Form[str] = ""):
-    community, _access = get_community_for(request.user, slug)
+    community, access = get_community_for(request.user, slug)
+    if request.user.is_authenticated:
+        limits.check(request.user, access)
     attachment = actions.do_upload_image(request.user, community, file)
     return Status(
         201,

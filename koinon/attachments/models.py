@@ -62,6 +62,9 @@ class Attachment(models.Model):
     height = models.PositiveIntegerField(default=0)
     size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a post was first found showing it (koinon.attachments.cleanup); images never
+    # posted are deleted after a grace period.
+    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("attachment")

@@ -4,10 +4,10 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from koinon.attachments import actions
+from koinon.attachments import actions, limits
 from koinon.attachments.policy import get_attachment_for
 from koinon.communities.policy import get_community_for
-from koinon.lib.errors import ActionError
+from koinon.lib.errors import ActionError, RateLimited
 
 
 @require_GET
@@ -32,10 +32,16 @@ def attachment_upload(request, slug):
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Please log in to add images.")}, status=403)
     try:
-        community, _access = get_community_for(request.user, slug)
+        community, access = get_community_for(request.user, slug)
+        limits.check(request.user, access)
         attachment = actions.do_upload_image(request.user, community, request.FILES.get("file"))
     except ActionError as error:
-        return JsonResponse({"detail": str(error.message), "code": error.code}, status=error.status)
+        response = JsonResponse(
+            {"detail": str(error.message), "code": error.code}, status=error.status
+        )
+        if isinstance(error, RateLimited):
+            response["Retry-After"] = str(error.retry_after)
+        return response
     return JsonResponse(
         {
             "url": attachment.get_absolute_url(),

@@ -109,4 +109,5 @@ def test_the_default_jobs_cover_every_periodic_duty():
         "expired opportunities",
         "reputation",
         "polls",
+        "orphan images",
     }

@@ -7,7 +7,8 @@ A small clock beside `db_worker` (which runs what is enqueued):
 - the weekly digest, on Mondays from the same hour;
 - expired opportunities out of the search index, every hour (their lists need no job);
 - reputation and trust levels recomputed from their sources, every night at 3;
-- polls whose closing time has passed closed (and their voters told), every 5 minutes.
+- polls whose closing time has passed closed (and their voters told), every 5 minutes;
+- images uploaded but never posted deleted after 48 hours, every night at 4.
 
 Every job is idempotent on its own (a reminder row per registration and kind, a
 delivery row per person and digest period), so enqueuing twice, restarting the
@@ -80,6 +81,7 @@ def _weekly(hour: int, weekday: int = 0):
 
 
 def default_jobs(reminders_every: int = 5, digest_hour: int | None = None) -> list[Job]:
+    from koinon.attachments.cleanup import clean_orphan_attachments
     from koinon.events.tasks import send_event_reminders_task
     from koinon.notifications.tasks import send_digests_task
     from koinon.opportunities.actions import unindex_expired
@@ -98,6 +100,7 @@ def default_jobs(reminders_every: int = 5, digest_hour: int | None = None) -> li
         Job("expired opportunities", _every(60), unindex_expired),
         Job("reputation", _daily(3), lambda: recompute_reputation_task.enqueue()),
         Job("polls", _every(5), close_due_polls),
+        Job("orphan images", _daily(4), clean_orphan_attachments),
     ]
 
 
