@@ -75,19 +75,22 @@ def anonymous_page_cache(view):
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not _cacheable_request(request):
             return view(request, slug, *args, **kwargs)
-        generation = cache.get(_generation_key(slug), 0)
+        # The page is kept with the generation it was made in: one cache read brings both,
+        # and a page of an older generation is not served.
         language = translation.get_language()
-        key = f"pages:{slug}:{generation}:{language}:{request.get_full_path()}"
-        kept = cache.get(key)
-        if kept is not None:
-            content, content_type = kept
-            response = HttpResponse(content, content_type=content_type)
-        else:
-            response = view(request, slug, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
-            if _cacheable_response(request, response):
-                cache.set(key, (response.content, response["Content-Type"]), seconds)
+        key = f"pages:{slug}:{language}:{request.get_full_path()}"
+        found = cache.get_many([_generation_key(slug), key])
+        generation = found.get(_generation_key(slug), 0)
+        kept = found.get(key)
+        if kept is not None and kept[0] == generation:
+            _generation, content, content_type = kept
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, slug, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _cacheable_response(request, response):
+            kept = (generation, response.content, response["Content-Type"])
+            cache.set(key, kept, seconds)
         return response
 
     return wrapper
