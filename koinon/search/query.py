@@ -400,9 +400,12 @@ def highlighted(text: str) -> str:
 
 def _results(hits, allowed) -> list[Result]:
     ids = [hit[0] for hit in hits]
-    documents = Document.objects.select_related(
-        "community", "topic", "author__profile", "post"
-    ).in_bulk(ids)
+    documents = (
+        Document.objects.select_related("community", "topic", "author__profile", "post")
+        # Texts are shown as the backend's snippets: their full bodies stay in the database.
+        .defer("body", "facets", "vector", "post__body", "post__body_html")
+        .in_bulk(ids)
+    )
     results = []
     for doc_id, title_hl, snippet in hits:
         doc = documents.get(doc_id)
