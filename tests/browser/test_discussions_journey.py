@@ -4,41 +4,14 @@ search; a non-member finds nothing of a private community's topics.
 Screenshots go to test-artifacts/test_ask_answer_accept_and_find/."""
 
 import pytest
-from django.test import Client
 
 from koinon.communities.models import Visibility
 from koinon.communities.tests.factories import CommunityFactory, MembershipFactory
 from koinon.discussions.models import Topic
 from koinon.discussions.tests.factories import make_topic
+from tests.browser.helpers import logged_in_page
 
 TITLE = "Come stimare un progetto senza dati storici?"
-
-
-def logged_in_page(browser, live_server, user, network):
-    """A fresh browser profile carrying a session for `user`, who reads Italian."""
-    user.language = "it"
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="it-IT",
-        extra_http_headers={"Accept-Language": "it"},
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    network.watch(context)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None,
-    )
-    return page
 
 
 @pytest.fixture

@@ -4,35 +4,10 @@ Chart.js (under the CSP, nothing from another host), reads a chart's table, down
 its CSV, then opens the insights to the members; a member then finds the link too.
 Screenshots go to test-artifacts/test_moderator_reads_and_shares_the_insights/."""
 
-from django.test import Client
-
 from koinon.insights.figures import community_insights
 from koinon.insights.models import InsightsSettings
 from koinon.insights.tests.seed import seed
-
-
-def logged_in_page(browser, live_server, user, network):
-    user.language = "it"
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="it-IT",
-        extra_http_headers={"Accept-Language": "it"},
-        viewport={"width": 1280, "height": 900},
-        accept_downloads=True,
-    )
-    context.set_default_timeout(15_000)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    network.watch(context)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.on("console", lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None)
-    return page
+from tests.browser.helpers import logged_in_page
 
 
 def test_moderator_reads_and_shares_the_insights(

@@ -3,36 +3,8 @@ versions, log a failed experiment that proposes a change, accept it, adopt the r
 practice without a reload; the blameless errors view names nobody; a phone shows it all.
 Screenshots go to test-artifacts/test_practice_lesson_adoption/."""
 
-from django.test import Client
-
 from koinon.library.models import ChangeProposal, Lesson, Practice
-
-
-def logged_in_page(browser, live_server, user, network, width=1280):
-    user.language = "it"
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="it-IT",
-        extra_http_headers={"Accept-Language": "it"},
-        viewport={"width": width, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    network.watch(context)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None,
-    )
-    return page
-
+from tests.browser.helpers import logged_in_page
 
 TOO_WIDE = """[...document.querySelectorAll('main *')]
     .filter(e => e.getBoundingClientRect().right > 321)

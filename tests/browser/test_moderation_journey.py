@@ -3,36 +3,9 @@
 agrees and hides it, and the member then sees it hidden pending review; the action is in
 the audit log. Screenshots go to test-artifacts/test_flag_review_hide/."""
 
-from django.test import Client
-
 from koinon.discussions.tests.factories import make_reply, make_topic
 from koinon.moderation.models import Flag
-
-
-def logged_in_page(browser, live_server, user, network):
-    user.language = "it"
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="it-IT",
-        extra_http_headers={"Accept-Language": "it"},
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    network.watch(context)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None,
-    )
-    return page
+from tests.browser.helpers import logged_in_page
 
 
 def test_flag_review_hide(

@@ -3,34 +3,10 @@ connect, get accepted, exchange messages without a reload (with the unread badge
 and the conversation stays invisible to a moderator. Also on a 320px-wide phone.
 Screenshots go to test-artifacts/test_connect_and_message/."""
 
-from django.test import Client
-
 from koinon.accounts.tests.factories import ProfileSkillFactory, SkillFactory
 from koinon.messaging.models import Message
 from koinon.network.models import Connection
-
-
-def logged_in_page(browser, live_server, user, network, width=1280):
-    user.language = "it"
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="it-IT",
-        extra_http_headers={"Accept-Language": "it"},
-        viewport={"width": width, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    network.watch(context)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.on("console", lambda m: page.js_errors.append(m.text) if m.type == "error" else None)
-    return page
+from tests.browser.helpers import logged_in_page
 
 
 def test_connect_and_message(

@@ -7,37 +7,12 @@ Screenshots go to test-artifacts/test_mention_bell_digest_unsubscribe/."""
 import re
 from datetime import timedelta
 
-from django.test import Client
 from django.utils import timezone
 
 from koinon.discussions.tests.factories import make_topic
 from koinon.notifications.digests import send_digests
 from koinon.notifications.models import DigestDelivery, Notification, Preference
-
-
-def logged_in_page(browser, live_server, user):
-    user.language = "it"
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="it-IT",
-        extra_http_headers={"Accept-Language": "it"},
-        viewport={"width": 1280, "height": 900},
-    )
-    context.set_default_timeout(60_000)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None,
-    )
-    return page
+from tests.browser.helpers import logged_in_page
 
 
 def test_mention_bell_digest_unsubscribe(
@@ -50,14 +25,14 @@ def test_mention_bell_digest_unsubscribe(
     topic = make_topic(owner, community, title="Come stimate i progetti piccoli?")
 
     # --- Mia waits on her notifications page; the bell shows nothing unread. ---
-    mia = logged_in_page(browser, live_server, member)
+    mia = logged_in_page(browser, live_server, member, timeout=60_000)
     mia.goto("/notifications/")
     bell = mia.locator("#notification-bell")
     assert bell.locator("[data-unread]").count() == 0
     mia.evaluate("window.__notReloaded = true")
 
     # --- Olivia mentions her in a reply. ---
-    olivia = logged_in_page(browser, live_server, owner)
+    olivia = logged_in_page(browser, live_server, owner, timeout=60_000)
     olivia.goto(topic.get_absolute_url())
     handle = member.profile.handle
     olivia.locator("#reply-form textarea").fill(f"Secondo me @{handle} sa rispondere.")

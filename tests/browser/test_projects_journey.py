@@ -4,40 +4,13 @@ without an outcome is refused first), its lesson appears in the library's "learn
 errors" view, and a project starts from the idea with two tasks moved across the board
 with HTMX. A phone shows the board. Screenshots go to test-artifacts/test_idea_to_project/."""
 
-from django.test import Client
-
 from koinon.library.models import Lesson
 from koinon.projects.models import Experiment, Idea, Project, Support, Task
+from tests.browser.helpers import logged_in_page
 
 TOO_WIDE = """[...document.querySelectorAll('main *')]
     .filter(e => e.getBoundingClientRect().right > 321)
     .slice(0, 5).map(e => e.tagName + '.' + e.className)"""
-
-
-def logged_in_page(browser, live_server, user, network, width=1280):
-    user.language = "it"
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="it-IT",
-        extra_http_headers={"Accept-Language": "it"},
-        viewport={"width": width, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    network.watch(context)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None,
-    )
-    return page
 
 
 def test_idea_to_project(

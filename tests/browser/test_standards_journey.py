@@ -7,11 +7,11 @@ shows it all. Screenshots go to test-artifacts/test_draft_comment_vote_publish/.
 
 from datetime import timedelta
 
-from django.test import Client
 from django.utils import timezone
 
 from koinon.discussions.actions import do_create_topic
 from koinon.standards.models import Amendment, Ballot, SectionComment, Standard
+from tests.browser.helpers import logged_in_page
 
 BODY = """Come lavoriamo con i clienti.
 
@@ -22,32 +22,6 @@ Non condividiamo i dati dei clienti.
 ## Conflitti di interesse
 
 Li dichiariamo prima di iniziare."""
-
-
-def logged_in_page(browser, live_server, user, network, width=1280):
-    user.language = "it"
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="it-IT",
-        extra_http_headers={"Accept-Language": "it"},
-        viewport={"width": width, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    network.watch(context)
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: page.js_errors.append(msg.text) if msg.type == "error" else None,
-    )
-    return page
 
 
 def fresh(page, address):
