@@ -56,3 +56,14 @@ def outsider(db):
     from koinon.accounts.tests.factories import UserFactory
 
     return UserFactory(email="otto@example.org", display_name="Otto")
+
+
+@pytest.fixture
+def in_english(client, settings):
+    """Pages, messages and the test client in English (`usefixtures("in_english")`)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield

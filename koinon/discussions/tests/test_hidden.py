@@ -4,7 +4,7 @@ nobody takes part in them, except their author and the community's moderators.""
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from koinon.communities.policy import access_for
 from koinon.discussions import actions
@@ -14,16 +14,8 @@ from koinon.discussions.tests.factories import make_question, make_reply, make_t
 from koinon.lib.errors import ActionError
 from koinon.moderation import actions as moderation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    settings.LANGUAGE_CODE = "en"
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from koinon.communities.tests.factories import CommunityFactory, MembershipFactory
 from koinon.core.models import ActivityEntry
@@ -18,16 +18,8 @@ from koinon.moderation import actions
 from koinon.moderation.models import Flag, flags_per_day
 from koinon.notifications.models import Channel, Notification, Preference
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    settings.LANGUAGE_CODE = "en"
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from koinon.communities.models import Visibility
 from koinon.core.models import ActivityEntry
@@ -16,16 +16,8 @@ from koinon.notifications.models import Notification
 from koinon.polls import actions
 from koinon.polls.models import Poll, Vote
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    settings.LANGUAGE_CODE = "en"
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
