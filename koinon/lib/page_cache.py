@@ -33,18 +33,27 @@ def bump_community(slug: str) -> None:
         cache.set(_generation_key(slug), 1, None)
 
 
+def _kept(slug: str, key: str):
+    """The community's generation, and what `key` holds if it was kept in that
+    generation (None otherwise): one cache read for both."""
+    found = cache.get_many([_generation_key(slug), key])
+    generation = found.get(_generation_key(slug), 0)
+    kept = found.get(key)
+    return generation, (kept[1:] if kept is not None and kept[0] == generation else None)
+
+
 def remembered(slug: str, name: str, compute):
     """`compute()`, a figure of a community's content, kept until the community changes
     (or `PAGE_CACHE_SECONDS`, as its pages)."""
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds:
         return compute()
-    generation = cache.get(_generation_key(slug), 0)
-    key = f"pages:{slug}:{generation}:value:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
+    key = f"pages:{slug}:value:{name}"
+    generation, kept = _kept(slug, key)
+    if kept is not None:
+        return kept[0]
+    value = compute()
+    cache.set(key, (generation, value), seconds)
     return value
 
 
@@ -75,15 +84,13 @@ def anonymous_page_cache(view):
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not _cacheable_request(request):
             return view(request, slug, *args, **kwargs)
-        # The page is kept with the generation it was made in: one cache read brings both,
-        # and a page of an older generation is not served.
+        # The page is kept with the generation it was made in; one of an older
+        # generation is not served.
         language = translation.get_language()
         key = f"pages:{slug}:{language}:{request.get_full_path()}"
-        found = cache.get_many([_generation_key(slug), key])
-        generation = found.get(_generation_key(slug), 0)
-        kept = found.get(key)
-        if kept is not None and kept[0] == generation:
-            _generation, content, content_type = kept
+        generation, kept = _kept(slug, key)
+        if kept is not None:
+            content, content_type = kept
             return HttpResponse(content, content_type=content_type)
         response = view(request, slug, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
