@@ -1,15 +1,22 @@
-"""Settings every test shares: fast hashing, immediate tasks, mail kept in memory."""
+"""Settings every test shares: fast hashing, immediate tasks, mail kept in memory, an
+empty cache."""
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
+    from django.core.cache import cache
+
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"
     settings.PAGE_CACHE_SECONDS = 0  # tests of the page cache turn it on
+    # Rate limits, kept counts and fragments start afresh: ids come back in a new test.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # --- The cast: one community and a person in each role, plus an outsider. -------

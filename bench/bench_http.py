@@ -38,6 +38,7 @@ def setup_django():
 
 def pick_targets(search_term: str | None) -> dict:
     """A public community, its busiest topic, a search word, and a member's session."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.db.models import Count
@@ -64,7 +65,7 @@ def pick_targets(search_term: str | None) -> dict:
     )
     session = SessionStore()
     session[SESSION_KEY] = str(member.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
     session.create()
     word = search_term or topic.title.split()[0]

@@ -180,6 +180,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # same HTML (0: never). Its key is made of all it shows, so it is never stale
 # (koinon.lib.fragments).
 FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 86400)
+# Seconds a person's unread notifications and messages are kept (0: never); every change
+# drops them at once (koinon.lib.person_counts).
+PERSON_COUNTS_SECONDS = env_int("PERSON_COUNTS_SECONDS", 600)
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {
@@ -191,7 +194,7 @@ TASKS = {
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "koinon.accounts.backends.ModelBackendWithProfile",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [

@@ -296,7 +296,9 @@ def _decorate(post, access, counts: dict, mine: set):
 def _topic_context(request, topic, access, state=None):
     opening = topic.posts.filter(is_opening=True).select_related("author__profile").first()
     replies = _ordered_replies(topic)
-    page = Paginator(replies, POSTS_PER_PAGE).get_page(_page_to_show(request, topic, state))
+    paginator = Paginator(replies, POSTS_PER_PAGE)
+    paginator.count = page_cache.remembered_for(topic, "replies", replies.count)
+    page = paginator.get_page(_page_to_show(request, topic, state))
     posts = decorate_posts([opening, *page] if opening else list(page), topic, access)
     _mark_new(posts, state)
     allow_anonymous = policy.can_post_anonymously(access)
@@ -308,7 +310,7 @@ def _topic_context(request, topic, access, state=None):
         "opening": posts[0] if opening else None,
         "replies": posts[1:] if opening else posts,
         "page": page,
-        "tags": list(topic.tags.all()),
+        "tags": page_cache.remembered_for(topic, "tags", lambda: list(topic.tags.all())),
         "can_reply": policy.can_reply(access, topic),
         "can_moderate": policy.can_moderate(access),
         "reply_form": ReplyForm(allow_anonymous=allow_anonymous, initial={"body": quote}),

@@ -57,6 +57,12 @@ def remembered(slug: str, name: str, compute):
     return value
 
 
+def remembered_for(topic, name: str, compute):
+    """`compute()`, the same for every reader of `topic`, kept until its community
+    changes (its poll, its tags, the practices it discusses...)."""
+    return remembered(topic.community.slug, f"topic:{topic.pk}:{name}", compute)
+
+
 def _cacheable_request(request) -> bool:
     return (
         request.method == "GET"

@@ -127,6 +127,7 @@ def do_start_conversation(
     Message.objects.create(
         conversation=conversation, author=actor, body=body, body_html=render_markdown(body)
     )
+    policy.forget_unread([actor.pk, *(p.pk for p in people)])
     about = {}
     if invited_by_recipient is not None:
         about = {"about": f"{invited_by_recipient._meta.label_lower}:{invited_by_recipient.pk}"}
@@ -172,6 +173,7 @@ def do_send_message(actor, conversation, body) -> Message:
     Participant.objects.filter(conversation=conversation, user=actor).update(
         last_read_at=message.created_at
     )
+    policy.forget_unread([actor.pk, *others])
     # The log names the conversation only: the text never leaves it.
     log_activity(actor, "messaging.message_sent", target=conversation, is_private=True)
     return message
@@ -188,10 +190,12 @@ def do_mark_read(actor, conversation) -> None:
     Participant.objects.filter(conversation=conversation, user=actor).update(
         last_read_at=timezone.now()
     )
+    policy.forget_unread([actor.pk])
 
 
 def do_mute_conversation(actor, conversation, muted: bool = True) -> None:
     Participant.objects.filter(conversation=conversation, user=actor).update(muted=muted)
+    policy.forget_unread([actor.pk])
 
 
 @transaction.atomic
@@ -199,6 +203,7 @@ def do_leave_conversation(actor, conversation) -> None:
     Participant.objects.filter(conversation=conversation, user=actor, left_at__isnull=True).update(
         left_at=timezone.now()
     )
+    policy.forget_unread([actor.pk])
     log_activity(actor, "messaging.conversation_left", target=conversation, is_private=True)
 
 

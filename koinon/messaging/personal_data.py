@@ -8,6 +8,7 @@ messages only.
 from django.utils import timezone
 
 from koinon.messaging.models import Block, Message, Participant
+from koinon.messaging.policy import forget_unread
 
 
 def _dt(value):
@@ -40,6 +41,7 @@ def erase_messaging(user) -> None:
     """Leave every conversation and drop blocks. Messages stay with the other
     participants, signed "Former member" (the account's name is already gone)."""
     Participant.objects.filter(user=user, left_at__isnull=True).update(left_at=timezone.now())
+    forget_unread([user.pk])
     Block.objects.filter(blocker=user).delete()
     Block.objects.filter(blocked=user).delete()
 

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from koinon.accounts.models import User
+from koinon.lib import person_counts
 from koinon.messaging.models import Block, Conversation, Message, Participant, Report
 from koinon.network.models import Connection, ConnectionStatus
 from koinon.network.policy import co_member_ids
@@ -75,12 +76,25 @@ def _unread_filter(user) -> Q:
     return (Q(last_read_at__isnull=True) | after_read) & ~Q(conversation__messages__author=user)
 
 
+UNREAD = "unread-messages"
+
+
 def unread_count(user) -> int:
-    """Unread messages in the person's conversations that are not muted: one query."""
+    """Unread messages in the person's conversations that are not muted: one query, or
+    none while the figure is kept (every change forgets it, see koinon.lib.person_counts)."""
     if not (user and user.is_authenticated):
         return 0
-    rows = Participant.objects.filter(user=user, left_at__isnull=True, muted=False)
-    return rows.aggregate(n=Count("conversation__messages", filter=_unread_filter(user)))["n"]
+
+    def count():
+        rows = Participant.objects.filter(user=user, left_at__isnull=True, muted=False)
+        unread = Count("conversation__messages", filter=_unread_filter(user))
+        return rows.aggregate(n=unread)["n"]
+
+    return person_counts.kept(UNREAD, user.pk, count)
+
+
+def forget_unread(user_ids) -> None:
+    person_counts.forget(UNREAD, user_ids)
 
 
 def inbox(user):

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koinon.lib import person_counts
 from koinon.lib.errors import ActionError
 from koinon.notifications.kinds import KINDS, get_kind
 from koinon.notifications.mail import DIGESTS
@@ -16,9 +17,12 @@ from koinon.notifications.models import (
     Preference,
 )
 
+UNREAD = "unread-notifications"
+
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    return person_counts.kept(UNREAD, user.pk, unread.count)
 
 
 def do_mark_read(actor, notification_id: int) -> Notification:
@@ -31,13 +35,16 @@ def do_mark_read(actor, notification_id: int) -> Notification:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        person_counts.forget(UNREAD, [actor.pk])
     return notification
 
 
 def do_mark_all_read(actor) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    person_counts.forget(UNREAD, [actor.pk])
+    return marked
 
 
 def preferences_for(user) -> dict[str, str]:

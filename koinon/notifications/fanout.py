@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from koinon.communities.models import Membership, Visibility
 from koinon.core.models import ActivityEntry
+from koinon.lib import person_counts
+from koinon.notifications.actions import UNREAD
 from koinon.notifications.kinds import KINDS_BY_VERB, subject_and_url
 from koinon.notifications.models import Channel, CommunityMute, Notification, Preference
 
@@ -109,6 +111,7 @@ def fan_out(entry_id: int) -> int:
             if channel == Channel.EMAIL and not kind.source_mails:
                 emails.append((uid, kind.key))
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    person_counts.forget(UNREAD, [row.recipient_id for row in rows])
     for uid, key in emails:
         send_now(entry.pk, uid, key)
     return len(rows)

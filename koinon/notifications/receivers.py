@@ -3,11 +3,13 @@ after its transaction commits; a wait-list promotion and a reminder sent are app
 the log (privately, naming the person), so they reach the bell too."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from koinon.core.models import ActivityEntry
+from koinon.lib import person_counts
 from koinon.notifications.kinds import KINDS_BY_VERB
+from koinon.notifications.models import Notification
 
 
 @receiver(post_save, sender=ActivityEntry, dispatch_uid="notifications_fan_out")
@@ -18,6 +20,15 @@ def schedule_fan_out(sender, instance, created, raw=False, **kwargs):
 
     entry_id = instance.pk
     transaction.on_commit(lambda: fan_out_entry.enqueue(entry_id))
+
+
+@receiver(post_save, sender=Notification, dispatch_uid="notifications_count_saved")
+@receiver(post_delete, sender=Notification, dispatch_uid="notifications_count_deleted")
+def forget_unread_count(sender, instance, raw=False, **kwargs):
+    """A notification made, read or deleted one by one (bulk changes forget themselves)."""
+    from koinon.notifications.actions import UNREAD
+
+    person_counts.forget(UNREAD, [instance.recipient_id])
 
 
 def log_promotion(sender, instance, created, raw=False, update_fields=None, **kwargs):

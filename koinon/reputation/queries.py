@@ -93,14 +93,24 @@ def community_tags(community, limit: int = 30):
     return list(Tag.objects.filter(pk__in=list(ids)).order_by("name"))
 
 
+def named_authors(posts) -> list[int]:
+    """The authors of `posts` who show their name (anonymous posts are skipped)."""
+    return sorted(
+        {
+            p.author_id
+            for p in posts
+            if p is not None
+            and p.author_id
+            and not p.is_anonymous
+            and getattr(p, "shows_author", True)
+        }
+    )
+
+
 def badges_for(posts, community) -> dict[int, dict]:
     """{author id: {"points", "level", "label"}} for the named authors of `posts`:
-    one query for a whole page, whatever its size. Anonymous posts are skipped."""
-    ids = {
-        p.author_id
-        for p in posts
-        if p is not None and p.author_id and not p.is_anonymous and getattr(p, "shows_author", True)
-    }
+    one query for a whole page, whatever its size."""
+    ids = named_authors(posts)
     if not ids:
         return {}
     from koinon.accounts.models import User

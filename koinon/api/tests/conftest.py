@@ -3,18 +3,10 @@
 import json
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from koinon.accounts.models import ApiToken, TokenScope
 from koinon.communities.tests.factories import CommunityFactory, MembershipFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Api:

@@ -2,7 +2,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from koinon.accounts.models import ApiToken, TokenScope
@@ -13,13 +12,6 @@ from koinon.discussions.models import Post, Reaction, Topic
 from koinon.discussions.tests.factories import make_question, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Api:

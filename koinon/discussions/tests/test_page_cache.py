@@ -108,3 +108,38 @@ def test_the_topic_count_is_kept_until_the_community_changes(
     actions.do_set_topic_state(moderator, topic, archived=True)
     assert count(member) == 0
     assert client.get(list_url + "?kind=question").context["page"].paginator.count == 0
+
+
+# --- Signed-in readers: what every reader of a topic shares is kept, not the page ---
+
+SHARED_TABLES = ("polls_poll", "discussions_tag", "library_practice", "standards_standard")
+
+
+def test_a_member_s_second_view_reads_nothing_every_reader_shares(
+    client, topic, member, mentor, django_assert_max_num_queries
+):
+    make_reply(mentor, topic, body="We cap work in progress at two.")
+    client.force_login(member)
+    url = _url(topic)
+    with django_assert_max_num_queries(40) as first:
+        client.get(url)
+    with django_assert_max_num_queries(40) as second:
+        page = client.get(url).content.decode()
+    assert "cap work in progress" in page
+    shared = [q["sql"] for q in second if any(t in q["sql"] for t in SHARED_TABLES)]
+    assert shared == []
+    assert len(second) <= len(first) - 5  # reply count, tags, badges, poll, practices
+
+
+def test_a_member_sees_new_tags_polls_and_replies_at_once(client, topic, member, mentor):
+    from koinon.polls.actions import do_create_poll
+
+    client.force_login(member)
+    client.get(_url(topic))
+    actions.do_edit_topic(member, topic, tags=["wip-limits"])
+    do_create_poll(member, topic, question="Which limit works?", options=["Two", "Three"])
+    make_reply(mentor, topic, body="Three cards, no more.")
+    page = client.get(_url(topic)).content.decode()
+    assert "wip-limits" in page
+    assert "Which limit works?" in page
+    assert "Three cards, no more." in page

@@ -3,7 +3,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from koinon.accounts.models import ApiToken, TokenScope
@@ -14,13 +13,6 @@ from koinon.events.tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 ROME = ZoneInfo("Europe/Rome")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Api:

@@ -2,7 +2,6 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from koinon.accounts.models import ApiToken, TokenScope
@@ -11,13 +10,6 @@ from koinon.learning.models import Cohort, Programme
 from koinon.learning.tests.factories import members
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Api:

@@ -1,7 +1,6 @@
 import json
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from koinon.accounts.models import ApiToken, TokenScope
@@ -13,13 +12,6 @@ from koinon.mentoring.models import MentoringOffer, Mentorship
 from koinon.mentoring.tests.factories import give_skills, make_offer, make_request
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Api:

@@ -10,15 +10,6 @@ from koinon.messaging.models import Block, Conversation, Report
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def error_shape(response):
     body = response.json()
     assert set(body) == {"detail", "code", "errors"}

@@ -179,9 +179,19 @@ def test_unread_count_counts_messages_from_others_since_last_read(chat, member, 
     assert policy.unread_count(mentor) == 0
 
 
-def test_unread_count_is_one_query(chat, mentor, django_assert_num_queries):
+def test_unread_count_is_one_query_then_kept(chat, mentor, django_assert_num_queries):
     with django_assert_num_queries(1):
-        policy.unread_count(mentor)
+        assert policy.unread_count(mentor) == 1
+    with django_assert_num_queries(0):
+        assert policy.unread_count(mentor) == 1
+
+
+def test_the_kept_count_follows_new_conversations_and_leaving(chat, member, mentor):
+    assert policy.unread_count(mentor) == 1
+    actions.do_start_conversation(member, [mentor], first_message="Another question")
+    assert policy.unread_count(mentor) == 2
+    actions.do_leave_conversation(mentor, chat)
+    assert policy.unread_count(mentor) == 1
 
 
 def test_opening_a_conversation_marks_it_read(client, chat, mentor):

@@ -1,15 +1,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def flaggers(community):
     """Three ordinary members, enough flags to hide a post by default."""

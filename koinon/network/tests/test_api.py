@@ -1,7 +1,6 @@
 """/api/v1/people and /api/v1/connections: the same rules as the pages."""
 
 import pytest
-from django.core.cache import cache
 
 from koinon.accounts.tests.factories import ProfileSkillFactory, SkillFactory
 from koinon.api.tests.conftest import api_for
@@ -9,13 +8,6 @@ from koinon.communities.tests.factories import MembershipFactory
 from koinon.network.models import Connection, Endorsement, Follow
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def error_shape(response):

@@ -11,10 +11,13 @@
   its own). Anonymous posts get no badge.
 """
 
+import hashlib
+
 from django import template
 
+from koinon.lib.page_cache import remembered
 from koinon.lib.templates import flatten_objects
-from koinon.reputation.queries import badges_for, person_summary
+from koinon.reputation.queries import badges_for, named_authors, person_summary
 
 register = template.Library()
 KEY = "reputation_badges"
@@ -38,8 +41,18 @@ def person_reputation(context, person):
 def reputation_badges(context, *posts):
     if KEY not in context:
         community = _community_of(context)
-        context[KEY] = badges_for(list(flatten_objects(posts)), community) if community else {}
+        context[KEY] = _kept_badges(list(flatten_objects(posts)), community) if community else {}
     return ""
+
+
+def _kept_badges(posts, community) -> dict:
+    """The page's badges, kept until the community changes (every reaction or accepted
+    answer does): the same for every reader of the page."""
+    authors = named_authors(posts)
+    if not authors:
+        return {}
+    name = "badges:" + hashlib.sha256(repr(authors).encode()).hexdigest()[:32]
+    return remembered(community.slug, name, lambda: badges_for(posts, community))
 
 
 @register.inclusion_tag("reputation/partials/badge.html", takes_context=True)

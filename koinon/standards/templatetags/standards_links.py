@@ -7,6 +7,7 @@ the standards drafted from it and, for members allowed to draft, the button
 
 from django import template
 
+from koinon.lib.page_cache import remembered_for
 from koinon.standards import policy
 
 register = template.Library()
@@ -16,11 +17,15 @@ register = template.Library()
 def topic_knowledge_links(topic, access):
     from koinon.library.discussion_links import practices_of
 
+    def links():
+        return practices_of(topic), list(topic.standards.all()[:10])
+
+    practices, standards = remembered_for(topic, "knowledge-links", links)
     return {
         "topic": topic,
         "community": topic.community,
-        "practices": practices_of(topic),
-        "standards": list(topic.standards.all()[:10]),
+        "practices": practices,
+        "standards": standards,
         "can_draft": access is not None and policy.can_draft(access),
     }
 

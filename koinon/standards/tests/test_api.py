@@ -2,7 +2,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -13,13 +12,6 @@ from koinon.standards.models import Ballot, Standard, Vote
 from koinon.standards.tests.factories import make_standard, open_vote, revise
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class Api:
