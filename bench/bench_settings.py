@@ -12,7 +12,7 @@ ROOT_URLCONF = "bench_urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "koinon.lib.redis_cache.SharedClientRedisCache",
         "LOCATION": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15",
         "KEY_PREFIX": "koinon-bench",
     }

@@ -165,7 +165,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "koinon.lib.redis_cache.SharedClientRedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
     # Sessions read from the shared cache and written through to the database: a
     # signed-in page view saves a query. (Not with a per-process cache: a session ended
