@@ -68,7 +68,9 @@ def pick_targets(search_term: str | None) -> dict:
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
     session.create()
-    word = search_term or topic.title.split()[0]
+    # The longest word of its title: a first word is often a stop word, which PostgreSQL
+    # drops (and then finds nothing).
+    word = search_term or max(topic.title.split(), key=len)
     return {
         "minimal view": "/bench/minimal/",
         "topic list": f"/c/{community.slug}/topics/",

@@ -60,12 +60,29 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        if self.erased_at:
-            return str(_("Former member"))
+        if "chosen_name" in self.__dict__:  # loaded with the person (accounts.backends)
+            return name_to_show(self.email, self.erased_at, self.chosen_name or "")
         profile = getattr(self, "profile", None)
-        if profile and profile.display_name:
-            return profile.display_name
-        return self.email.split("@")[0]
+        return name_to_show(self.email, self.erased_at, profile.display_name if profile else "")
+
+
+def name_to_show(email: str, erased_at, chosen_name: str) -> str:
+    """What pages call a person: the name they chose, else their address's first part."""
+    if erased_at:
+        return str(_("Former member"))
+    return chosen_name or email.split("@")[0]
+
+
+def display_names(user_ids) -> dict[int, str]:
+    """{user id: `display_name`} for these people: one query, without building a user and
+    a profile per person (a list of thirty authors saves a few milliseconds)."""
+    ids = {pk for pk in user_ids if pk}
+    if not ids:
+        return {}
+    rows = User.objects.filter(pk__in=ids).values_list(
+        "pk", "email", "erased_at", "profile__display_name"
+    )
+    return {pk: name_to_show(email, erased_at, name or "") for pk, email, erased_at, name in rows}
 
 
 class ProfileVisibility(models.TextChoices):

@@ -175,7 +175,8 @@ class SearchPage(PageOut):
 def _author(item) -> dict:
     if item.is_anonymous:
         return {"id": None, "display_name": str(policy.ANONYMOUS_LABEL), "anonymous": True}
-    return {"id": item.author_id, "display_name": policy.author_label(item), "anonymous": False}
+    name = getattr(item, "author_name", None) or policy.author_label(item)  # set by decorate
+    return {"id": item.author_id, "display_name": name, "anonymous": False}
 
 
 def _topic(topic) -> dict:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from koinon.accounts.models import display_names
 from koinon.communities.policy import Access, access_for, content_communities_for
 from koinon.discussions.models import Post, Topic, TopicKind
 
@@ -182,12 +183,22 @@ def get_post_for(user, post_id: int, action: str = "read"):
     return post, _authorise(user, post.topic, action, post)
 
 
-def author_label(post_or_topic, viewer=None) -> str:
-    """The name a reader sees for the author: never the person behind an anonymous post."""
+def author_label(post_or_topic, names=None) -> str:
+    """The name a reader sees for the author: never the person behind an anonymous post.
+    `names` (from `accounts.models.display_names`) saves loading the author."""
     if post_or_topic.is_anonymous:
         return str(ANONYMOUS_LABEL)
-    author = post_or_topic.author
-    return author.display_name if author else str(_("Former member"))
+    if names is not None:
+        name = names.get(post_or_topic.author_id)
+    else:
+        author = post_or_topic.author
+        name = author.display_name if author else None
+    return name or str(_("Former member"))
+
+
+def named_authors(items) -> dict[int, str]:
+    """{author id: name} of the items whose author shows (anonymous ones are left out)."""
+    return display_names(i.author_id for i in items if shows_author(i))
 
 
 def shows_author(post_or_topic) -> bool:

@@ -93,11 +93,12 @@ def topic_list(request, slug):
     filters = form.cleaned_data if form.is_valid() else {}
     topics = filter_topics(
         Topic.objects.filter(community=community, archived=False).visible_to(access), filters
-    ).select_related("author__profile", "group")
+    ).select_related("group")
     count = None if any(filters.values()) else _listed_count(community, access)
     page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE, count)
+    names = policy.named_authors(page)
     for topic in page:
-        topic.author_name = policy.author_label(topic)
+        topic.author_name = policy.author_label(topic, names)
     _mark_unread(request.user, access, list(page))
     context = {
         "community": community,
@@ -237,7 +238,7 @@ def markdown_preview(request):
 
 
 def _ordered_replies(topic):
-    replies = topic.posts.filter(is_opening=False).select_related("author__profile")
+    replies = topic.posts.filter(is_opening=False)
     if not topic.is_question:
         return replies.order_by("created_at", "id")
     accepted = Case(
@@ -264,15 +265,16 @@ def decorate_posts(posts, topic, access):
         counts[row["post_id"]][row["kind"]] = row["n"]
         if row["by_reader"]:
             mine[row["post_id"]].add(row["kind"])
+    names = policy.named_authors(posts)
     for post in posts:
         post.topic = topic
-        _decorate(post, access, counts[post.pk], mine[post.pk])
+        _decorate(post, access, counts[post.pk], mine[post.pk], names)
     moderation_policy.decorate_posts(posts, access)  # flags; hidden text masked
     return posts
 
 
-def _decorate(post, access, counts: dict, mine: set):
-    post.author_name = policy.author_label(post)
+def _decorate(post, access, counts: dict, mine: set, names: dict):
+    post.author_name = policy.author_label(post, names)
     post.shows_author = policy.shows_author(post)
     post.is_mine = policy.is_self(access, post.author_id)
     post.is_accepted = post.pk == post.topic.accepted_answer_id
@@ -294,7 +296,7 @@ def _decorate(post, access, counts: dict, mine: set):
 
 
 def _topic_context(request, topic, access, state=None):
-    opening = topic.posts.filter(is_opening=True).select_related("author__profile").first()
+    opening = topic.posts.filter(is_opening=True).first()
     replies = _ordered_replies(topic)
     paginator = Paginator(replies, POSTS_PER_PAGE)
     paginator.count = page_cache.remembered_for(topic, "replies", replies.count)
