@@ -12,11 +12,20 @@ view (same settings, same middleware), a public community's topic list, its busi
 topic page and a search, first as an anonymous visitor, then as a logged-in member. It
 prints each figure and its ratio to the minimal view, then the workers' memory, and
 stops gunicorn. Everything targets 127.0.0.1 and stops by itself.
+
+"search" asks one search again and again: after the first, its ranking is kept (as for
+a popular search). "new searches" asks a different one each time (the words of the
+community's topic titles, alone then in pairs), so none is kept: the cost of a search
+nobody asked before. The cache (the bench's own Redis database) is emptied first, and
+the run starts with how long this machine takes for a fixed piece of Python, to compare
+runs on different machines.
 """
 
 import argparse
 import asyncio
+import itertools
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -76,9 +85,28 @@ def pick_targets(search_term: str | None) -> dict:
         "topic list": f"/c/{community.slug}/topics/",
         "topic page": f"/c/{community.slug}/t/{topic.pk}/",
         "search": f"/search/?q={word}",
+        "new searches": new_searches(community),
         "_cookie": f"sessionid={session.session_key}",
         "_about": f"{community.slug}: topic {topic.pk} ({topic.reply_count} replies), q={word}",
     }
+
+
+def new_searches(community):
+    """Endless different searches: each word of the topic titles, then pairs of them."""
+    titles = community.topics.values_list("title", flat=True)[:5000]
+    words = sorted({w.lower() for t in titles for w in re.findall(r"\w+", t) if len(w) > 4})
+    pairs = (f"{a}+{b}" for a, b in itertools.permutations(words, 2))
+    return (f"/search/?q={q}" for q in itertools.chain(words, pairs))
+
+
+def cpu_reference_ms() -> float:
+    """How long this machine takes to sum a million integers (best of five)."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 async def one_request(port: int, path: str, cookie: str | None) -> tuple[float, int]:
@@ -103,7 +131,8 @@ async def load(port, path, cookie, seconds, connections) -> dict:
         nonlocal errors
         while time.perf_counter() < deadline:
             try:
-                elapsed, status = await one_request(port, path, cookie)
+                url = path if isinstance(path, str) else next(path)
+                elapsed, status = await one_request(port, url, cookie)
             except OSError:
                 errors += 1
                 continue
@@ -179,11 +208,15 @@ def main():
     args = parser.parse_args()
 
     setup_django()
+    from django.core.cache import cache
     from django.db import connection
+
+    cache.clear()  # the bench's own Redis database: nothing kept from an earlier run
 
     targets = pick_targets(args.search_term)
     cookie = targets.pop("_cookie")
     print(f"Database: {connection.vendor}; {targets.pop('_about')}")
+    print(f"This machine sums a million integers in {cpu_reference_ms():.1f} ms (Python)")
     print(f"gunicorn: {args.workers} sync workers; {args.connections} connections, "
           f"{args.seconds:g} s per page after {args.warmup:g} s of warm-up")  # fmt: skip
     server = start_gunicorn(args.port, args.workers)

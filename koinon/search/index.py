@@ -9,6 +9,7 @@ content (practices, ideas, events...) is indexed with `index_item` and dropped w
 import re
 from html import unescape
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils.html import strip_tags
@@ -70,8 +71,30 @@ def _fields(post, topic, tag_ids) -> dict:
     }
 
 
+GENERATION_KEY = "search:generation"
+
+
+def generation() -> int:
+    return cache.get(GENERATION_KEY, 0)
+
+
+def bump_generation() -> None:
+    """The index changed: searches kept from before are not served (koinon.search.query).
+    Again once the transaction commits, so a search in between cannot keep the old."""
+
+    def bump():
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 1, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def update_post(post) -> Document | None:
     """Index the post's current text, or drop it from the index once deleted."""
+    bump_generation()
     topic = post.topic
     # Hidden pending review, the post or its whole topic: not found.
     if post.is_deleted or post.hidden_at is not None or topic.hidden_at is not None:
@@ -122,6 +145,7 @@ def index_item(
     `author` is None for anonymous content: it is then neither shown nor filterable.
     Call `unindex_item` once the object is deleted or restricted further.
     """
+    bump_generation()
     kind = kind_of(obj)
     fields = {
         "community_id": community.pk,
@@ -145,6 +169,7 @@ def index_item(
 
 def unindex_item(obj) -> None:
     """Drop `obj` from the index (deleted, or no longer visible to every member)."""
+    bump_generation()
     Document.objects.filter(kind=kind_of(obj), object_id=obj.pk).delete()
 
 
@@ -162,6 +187,7 @@ def update_community_scope(community, batch_size: int = 2000) -> int:
     sample = documents.values_list("facets", flat=True).first()
     if sample is None or sample.startswith(scope + " "):
         return 0  # a community's documents are re-scoped together: one tells for all
+    bump_generation()
     stale = Document.objects.filter(community=community).exclude(facets__startswith=scope + " ")
     while batch := list(stale.only("pk", "facets")[:batch_size]):
         for document in batch:
@@ -210,6 +236,7 @@ def index_posts(posts, batch_size: int = 5000, progress=None) -> int:
     )
     if bounds["high"] is None:
         return 0
+    bump_generation()
     count, last = 0, bounds["low"] - 1
     while last < bounds["high"]:
         batch = list(

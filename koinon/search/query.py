@@ -6,12 +6,15 @@ matching words highlighted. What may be read is decided by the policy before
 ranking, so hidden content never reaches a result, a count or a snippet.
 """
 
+import hashlib
 import operator
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import reduce
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, Q, When
@@ -21,10 +24,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from koinon.accounts.models import display_names
 from koinon.communities.models import Community, Visibility
 from koinon.communities.policy import member_community_ids
+from koinon.discussions.models import TopicKind
 from koinon.discussions.policy import ANONYMOUS_LABEL
-from koinon.search import kinds
+from koinon.search import index, kinds
 from koinon.search.index import POST_KIND, PUBLIC_SCOPE, kind_facet
 from koinon.search.models import Document
 
@@ -84,12 +89,43 @@ def search(
     if not terms:
         return results
     allowed = readable_communities(user)
-    backend = _postgres if connection.vendor == "postgresql" else _sqlite
     any_of = terms if any_word else None
-    count, hits = backend(user, allowed, query, any_of, filters or {}, limit, offset, window)
+    count, hits = _kept_hits((allowed, query, any_of, filters or {}, limit, offset, window))
     results.total, results.capped = min(count, window), count > window
     results.items = _results(hits, allowed)
     return results
+
+
+def _hits(allowed, query, any_of, filters, limit, offset, window) -> tuple[int, list]:
+    """How many match, and the page asked for, best first: (id, title, snippet) each,
+    with the matching words marked."""
+    postgres = connection.vendor == "postgresql"
+    rank, highlight = (_postgres, _postgres_hits) if postgres else (_sqlite, _sqlite_hits)
+    count, ranked = rank(allowed, query, any_of, filters, limit, offset, window)
+    return count, highlight(query, any_of, ranked) if ranked else []
+
+
+def _kept_hits(asked: tuple) -> tuple[int, list]:
+    """`_hits(*asked)`, kept for whoever asks the same search of the same communities,
+    until the index changes (any write to it) or `SEARCH_CACHE_SECONDS` pass.
+
+    What a result shows besides its marked words (its title, author, community) is read
+    afresh each time, and a document deleted, hidden or in a community closed to the
+    reader since is not shown (`_results`).
+    """
+    seconds = settings.SEARCH_CACHE_SECONDS
+    if not seconds:
+        return _hits(*asked)
+    allowed, *rest = asked
+    signature = repr((connection.vendor, sorted(allowed.items()), rest))
+    key = "search:hits:" + hashlib.sha256(signature.encode()).hexdigest()
+    found = cache.get_many([index.GENERATION_KEY, key])
+    generation, kept = found.get(index.GENERATION_KEY, 0), found.get(key)
+    if kept is not None and kept[0] == generation:
+        return kept[1], kept[2]
+    count, hits = _hits(*asked)
+    cache.set(key, (generation, count, hits), seconds)
+    return count, hits
 
 
 def readable_communities(user) -> dict[int, str]:
@@ -197,20 +233,20 @@ FTS_COLUMNS = (
 FTS_RANK = "bm25(search_document_fts, 10.0, 1.0, 0.0)"
 
 
-def _sqlite(user, allowed, query, any_of, filters, limit, offset, window):
+def _sqlite(allowed, query, any_of, filters, limit, offset, window):
     """FTS5 answers the words, the policy and the filters from its posting lists.
 
     First the latest `window` matches (their count, and the oldest of them as a floor),
-    then bm25 ranks the matches from that floor on, then the shown page gets its
-    highlights. bm25 weighs every phrase of its query by how many rows hold it, in the
+    then bm25 ranks the matches from that floor on (the shown page gets its highlights
+    from `_sqlite_hits`). bm25 weighs every phrase of its query by how many rows hold it, in the
     whole table: ranked with the policy's "scopepublic" (most rows), each search would
     read that whole posting list. The facets weigh nothing in the rank, so ranking
     needs only the words, intersected here with the window.
     """
-    scope = _facet_expression(user, allowed, filters)
+    scope = _facet_expression(allowed, filters)
     if scope is None:
         return 0, []
-    words = f"{{title body}} : ({fts_match(query, any_of)})"
+    words = _fts_words(query, any_of)
     match = f"{words} AND {scope}"
     source, where, params = _fts_source(match, filters)
     with connection.cursor() as cursor:
@@ -222,21 +258,30 @@ def _sqlite(user, allowed, query, any_of, filters, limit, offset, window):
         latest = [row[0] for row in cursor.fetchall()]
         if not latest:
             return 0, []
-        kept = latest[:window]
-        ranked = _ranked(cursor, words, match, kept, limit + offset)[offset:]
-        if not ranked:
-            return len(latest), []
-        # Highlights only for the page shown: made in the ranking query, they would be
-        # made for every row of the window before the sort. "+rowid IN" filters the
-        # range as FTS5 reads it; a plain "rowid IN" would restart the match per row.
-        marks = ", ".join(["%s"] * len(ranked))
+        ranked = _ranked(cursor, words, match, latest[:window], limit + offset)[offset:]
+    return len(latest), ranked
+
+
+def _fts_words(query, any_of) -> str:
+    return f"{{title body}} : ({fts_match(query, any_of)})"
+
+
+def _sqlite_hits(query, any_of, ranked) -> list[tuple]:
+    """(id, highlighted title, snippet) of the `ranked` documents still indexed.
+
+    Highlights only for the page shown: made in the ranking query, they would be made
+    for every row of the window before the sort. "+rowid IN" filters the range as FTS5
+    reads it; a plain "rowid IN" would restart the match per row.
+    """
+    marks = ", ".join(["%s"] * len(ranked))
+    with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {FTS_COLUMNS} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
             f" AND {FTS_TABLE}.rowid >= %s AND +{FTS_TABLE}.rowid IN ({marks})",
-            [START, STOP, START, STOP, words, min(ranked), *ranked],
+            [START, STOP, START, STOP, _fts_words(query, any_of), min(ranked), *ranked],
         )
         found = {row[0]: row for row in cursor.fetchall()}
-    return len(latest), [found[pk] for pk in ranked if pk in found]
+    return [found[pk] for pk in ranked if pk in found]
 
 
 def _ranked(cursor, words, match, kept, count) -> list[int]:
@@ -275,7 +320,7 @@ def _fts_source(match, filters):
     return source, where, params
 
 
-def _facet_expression(user, allowed, filters) -> str | None:
+def _facet_expression(allowed, filters) -> str | None:
     """`facets : …` terms for the policy and each filter; None when nothing can match."""
     scopes = [PUBLIC_SCOPE] + [
         f"scopec{pk}" for pk, visibility in allowed.items() if visibility != Visibility.PUBLIC
@@ -333,24 +378,22 @@ def _tsquery_sql(query, any_of, cfg) -> tuple[str, list]:
     return f"({parts})", [value for term in any_of for value in (cfg, term)]
 
 
-def _postgres(user, allowed, query, any_of, filters, limit, offset, window):
+CONFIGS = ("italian", "english")
+
+
+def _postgres(allowed, query, any_of, filters, limit, offset, window):
     """One statement finds the latest `window` matches, counts and ranks them.
 
     The policy and filters are plain conditions beside the GIN-answered words; the rank
     is computed only for the rows the window keeps, and the window is read once.
     """
-    from django.contrib.postgres.search import SearchHeadline
-
-    queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in ("italian", "english")}
+    queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in CONFIGS}
     docs = _filtered(Document.objects.filter(community_id__in=list(allowed)), filters)
     # Constant queries per configuration, so the GIN index answers each branch.
     matches = docs.filter(
         Q(config="italian", vector=queries["italian"])
         | (~Q(config="italian") & Q(vector=queries["english"]))
     )
-
-    def by_config(make):
-        return Case(When(config="italian", then=make("italian")), default=make("english"))
 
     latest = matches.order_by("-id").values_list("id", "config", "vector")[: window + 1]
     try:
@@ -373,8 +416,17 @@ def _postgres(user, allowed, query, any_of, filters, limit, offset, window):
             [*params, window, *italian_params, *english_params, limit, offset],
         )
         rows = cursor.fetchall()
-    count = rows[0][0]
-    ranked = [pk for _n, pk in rows if pk is not None]
+    return rows[0][0], [pk for _n, pk in rows if pk is not None]
+
+
+def _postgres_hits(query, any_of, ranked) -> list[tuple]:
+    """(id, highlighted title, snippet) of the `ranked` documents still indexed."""
+    from django.contrib.postgres.search import SearchHeadline
+
+    queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in CONFIGS}
+
+    def by_config(make):
+        return Case(When(config="italian", then=make("italian")), default=make("english"))
 
     def headline(column, cfg, **options):
         return SearchHeadline(
@@ -386,7 +438,7 @@ def _postgres(user, allowed, query, any_of, filters, limit, offset, window):
         snippet=by_config(lambda cfg: headline("body", cfg, max_words=30, min_words=12)),
     )
     found = {row[0]: row for row in rows.values_list("id", "title_hl", "snippet")}
-    return count, [found[pk] for pk in ranked if pk in found]
+    return [found[pk] for pk in ranked if pk in found]
 
 
 # --- Shaping results ------------------------------------------------------------------
@@ -398,62 +450,68 @@ def highlighted(text: str) -> str:
     return mark_safe(html)  # noqa: S308 - escaped above; only our own tags added
 
 
+RESULT_FIELDS = (
+    "id", "kind", "url", "title", "created_at", "author_id", "post_id", "community_id",
+    "community__name", "community__slug", "topic_id", "topic__title", "topic__kind",
+    "topic__accepted_answer_id", "post__is_opening", "post__is_anonymous",
+)  # fmt: skip
+
+
 def _results(hits, allowed) -> list[Result]:
-    ids = [hit[0] for hit in hits]
-    documents = (
-        Document.objects.select_related("community", "topic", "author__profile", "post")
-        # Texts are shown as the backend's snippets: their full bodies stay in the database.
-        .defer("body", "facets", "vector", "post__body", "post__body_html")
-        .in_bulk(ids)
+    """What each hit shows, read now (one query for the documents, one for names)."""
+    rows = Document.objects.filter(id__in=[hit[0] for hit in hits]).values(*RESULT_FIELDS)
+    documents = {row["id"]: row for row in rows}
+    names = display_names(
+        row["author_id"] for row in documents.values() if not row["post__is_anonymous"]
     )
     results = []
     for doc_id, title_hl, snippet in hits:
         doc = documents.get(doc_id)
-        if doc is None or doc.community_id not in allowed:
+        if doc is None or doc["community_id"] not in allowed:
             continue  # deleted meanwhile, or its community closed since it was indexed
-        if doc.post_id is None:
-            results.append(_item_result(doc, title_hl, snippet))
-            continue
-        topic = doc.topic
-        results.append(
-            Result(
-                url=reverse("topic-detail", args=[doc.community.slug, topic.pk])
-                + f"#post-{doc.post_id}",
-                topic_title=topic.title,
-                title_html=highlighted(title_hl) if doc.title else escape(topic.title),
-                snippet_html=highlighted(snippet),
-                community_name=doc.community.name,
-                community_slug=doc.community.slug,
-                kind=topic.get_kind_display(),
-                is_answered=topic.is_question and topic.is_answered,
-                author_name=_author_name(doc),
-                created_at=doc.created_at,
-                is_opening=doc.post.is_opening,
-            )
-        )
+        shaped = _post_result if doc["post_id"] is not None else _item_result
+        results.append(shaped(doc, title_hl, snippet, names))
     return results
 
 
-def _item_result(doc, title_hl, snippet) -> Result:
-    """Any other content: its own page, title and kind; no author when anonymous."""
-    kind = kinds.by_model(doc.kind)
+def _post_result(doc, title_hl, snippet, names) -> Result:
+    topic_title, is_question = doc["topic__title"], doc["topic__kind"] == TopicKind.QUESTION
     return Result(
-        url=doc.url,
-        topic_title=doc.title,
-        title_html=highlighted(title_hl),
+        url=reverse("topic-detail", args=[doc["community__slug"], doc["topic_id"]])
+        + f"#post-{doc['post_id']}",
+        topic_title=topic_title,
+        title_html=highlighted(title_hl) if doc["title"] else escape(topic_title),
         snippet_html=highlighted(snippet),
-        community_name=doc.community.name,
-        community_slug=doc.community.slug,
-        kind=kinds.singular_label(doc.kind),
-        is_answered=False,
-        author_name=doc.author.display_name if doc.author else "",
-        created_at=doc.created_at,
-        is_opening=False,
-        content_kind=kind.value if kind else doc.kind,
+        community_name=doc["community__name"],
+        community_slug=doc["community__slug"],
+        kind=TopicKind(doc["topic__kind"]).label,
+        is_answered=is_question and doc["topic__accepted_answer_id"] is not None,
+        author_name=_author_name(doc, names),
+        created_at=doc["created_at"],
+        is_opening=doc["post__is_opening"],
     )
 
 
-def _author_name(doc) -> str:
-    if doc.post.is_anonymous:
+def _item_result(doc, title_hl, snippet, names) -> Result:
+    """Any other content: its own page, title and kind; no author when anonymous."""
+    kind = kinds.by_model(doc["kind"])
+    return Result(
+        url=doc["url"],
+        topic_title=doc["title"],
+        title_html=highlighted(title_hl),
+        snippet_html=highlighted(snippet),
+        community_name=doc["community__name"],
+        community_slug=doc["community__slug"],
+        kind=kinds.singular_label(doc["kind"]),
+        is_answered=False,
+        author_name=names.get(doc["author_id"], "") if doc["author_id"] else "",
+        created_at=doc["created_at"],
+        is_opening=False,
+        content_kind=kind.value if kind else doc["kind"],
+    )
+
+
+def _author_name(doc, names) -> str:
+    if doc["post__is_anonymous"]:
         return str(ANONYMOUS_LABEL)
-    return doc.author.display_name if doc.author else _("Former member")
+    return names.get(doc["author_id"]) or _("Former member")

@@ -1,0 +1,75 @@
+"""A search asked again is not ranked again until the index changes; what else it shows
+is read afresh, so nothing deleted, hidden or closed since is ever shown."""
+
+import pytest
+
+from koinon.communities.models import Visibility
+from koinon.discussions import actions
+from koinon.discussions.tests.factories import make_reply, make_topic
+from koinon.search.models import Document
+from koinon.search.query import search
+
+pytestmark = pytest.mark.django_db
+
+RANKING = ("bm25(", "ts_rank(", "count(*)", "highlight(", "ts_headline(")
+
+
+def _ranking_queries(queries):
+    return [q["sql"] for q in queries if any(t in q["sql"] for t in RANKING)]
+
+
+@pytest.fixture
+def topic(community, member):
+    return make_topic(member, community, title="Kanban limits", body="Limits on work in progress.")
+
+
+def test_the_same_search_is_ranked_and_highlighted_once(
+    topic, outsider, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(10) as queries:
+        first = search(outsider, "limits")
+    assert _ranking_queries(queries) != []
+    with django_assert_max_num_queries(10) as queries:
+        again = search(outsider, "limits")
+    assert [r.url for r in again.items] == [r.url for r in first.items] != []
+    assert again.total == first.total
+    # Neither ranked nor highlighted again: only what the results show is read.
+    assert _ranking_queries(queries) == []
+
+
+def test_another_reader_s_communities_are_ranked_apart(topic, community, member, outsider):
+    community.visibility = Visibility.PRIVATE
+    community.save()
+    assert search(member, "limits").total == 1
+    assert search(outsider, "limits").total == 0
+
+
+def test_a_new_post_is_found_at_once(topic, outsider, mentor):
+    assert search(outsider, "limits").total == 1
+    make_reply(mentor, topic, body="Our limits are per column.")
+    assert search(outsider, "limits").total == 2
+
+
+def test_a_deleted_post_leaves_the_results_at_once(topic, outsider, mentor, moderator):
+    reply = make_reply(mentor, topic, body="Limits saved our team.")
+    assert search(outsider, "limits").total == 2
+    actions.do_delete_post(moderator, reply)
+    assert [r.url for r in search(outsider, "limits").items] == [
+        topic.get_absolute_url() + f"#post-{topic.posts.get(is_opening=True).pk}"
+    ]
+
+
+def test_a_kept_ranking_never_shows_what_left_the_index_unannounced(topic, outsider, mentor):
+    make_reply(mentor, topic, body="Limits saved our team.")
+    assert len(search(outsider, "limits").items) == 2
+    # Gone without the index's generation moving (a cascade, say): still not shown.
+    Document.objects.filter(post__is_opening=False).delete()
+    assert len(search(outsider, "limits").items) == 1
+
+
+def test_a_community_closed_since_shows_nothing_to_outsiders(topic, community, outsider):
+    assert search(outsider, "limits").total == 1
+    Document.objects.update(community=community)  # no change, but the ranking is kept
+    community.visibility = Visibility.PRIVATE
+    community.save()
+    assert search(outsider, "limits").items == []
