@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from koinon.accounts.models import display_names
+from koinon.accounts.models import display_names, names_of_authors
 from koinon.communities.policy import Access, access_for, content_communities_for
 from koinon.discussions.models import Post, Topic, TopicKind
 
@@ -197,8 +197,12 @@ def author_label(post_or_topic, names=None) -> str:
 
 
 def named_authors(items) -> dict[int, str]:
-    """{author id: name} of the items whose author shows (anonymous ones are left out)."""
-    return display_names(i.author_id for i in items if shows_author(i))
+    """{author id: name} of the items whose author shows (anonymous ones are left out):
+    no query for items read `with_author_names`."""
+    shown = [i for i in items if shows_author(i)]
+    if all(hasattr(i, "author_email") for i in shown):
+        return names_of_authors(shown)
+    return display_names(i.author_id for i in shown)
 
 
 def shows_author(post_or_topic) -> bool:

@@ -1,7 +1,7 @@
 """Discussion pages: topic list, new topic, topic page, replies, reactions, edits."""
 
 import difflib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from koinon.accounts.models import with_author_names
 from koinon.communities.policy import get_community_for
 from koinon.discussions import actions, fragments, limits, policy
 from koinon.discussions.forms import (
@@ -94,6 +95,7 @@ def topic_list(request, slug):
     topics = filter_topics(
         Topic.objects.filter(community=community, archived=False).visible_to(access), filters
     ).select_related("group")
+    topics = with_author_names(topics)
     count = None if any(filters.values()) else _listed_count(community, access)
     page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE, count)
     names = policy.named_authors(page)
@@ -117,12 +119,15 @@ def _listed_count(community, access) -> int | None:
     the community changes; a member adds their own topics hidden pending review."""
     if access.is_moderator:
         return None
-    listed = Topic.objects.filter(community=community, archived=False)
-    count = page_cache.remembered(
-        community.slug, "listed-topics", listed.filter(hidden_at__isnull=True).count
-    )
-    if access.user.is_authenticated:
-        count += listed.filter(hidden_at__isnull=False, author=access.user).count()
+
+    def figures():
+        listed = Topic.objects.filter(community=community, archived=False)
+        hidden = listed.filter(hidden_at__isnull=False).values_list("author_id", flat=True)
+        return listed.filter(hidden_at__isnull=True).count(), dict(Counter(hidden))
+
+    count, hidden_by_author = page_cache.remembered(community.slug, "listed-topics", figures)
+    if access.user.is_authenticated:  # their own topics hidden pending review
+        count += hidden_by_author.get(access.user.pk, 0)
     return count
 
 
@@ -238,7 +243,7 @@ def markdown_preview(request):
 
 
 def _ordered_replies(topic):
-    replies = topic.posts.filter(is_opening=False)
+    replies = with_author_names(topic.posts.filter(is_opening=False))
     if not topic.is_question:
         return replies.order_by("created_at", "id")
     accepted = Case(
@@ -296,7 +301,7 @@ def _decorate(post, access, counts: dict, mine: set, names: dict):
 
 
 def _topic_context(request, topic, access, state=None):
-    opening = topic.posts.filter(is_opening=True).first()
+    opening = with_author_names(topic.posts.filter(is_opening=True)).first()
     replies = _ordered_replies(topic)
     paginator = Paginator(replies, POSTS_PER_PAGE)
     paginator.count = page_cache.remembered_for(topic, "replies", replies.count)

@@ -484,7 +484,7 @@ def _post_result(doc, title_hl, snippet, names) -> Result:
         snippet_html=highlighted(snippet),
         community_name=doc["community__name"],
         community_slug=doc["community__slug"],
-        kind=TopicKind(doc["topic__kind"]).label,
+        kind=str(TopicKind(doc["topic__kind"]).label),
         is_answered=is_question and doc["topic__accepted_answer_id"] is not None,
         author_name=_author_name(doc, names),
         created_at=doc["created_at"],
