@@ -13,6 +13,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "http://testserver"
     settings.PAGE_CACHE_SECONDS = 0  # tests of the page cache turn it on
+    # Kept as with Redis (one process here): every test checks they follow each change.
+    settings.SEARCH_CACHE_SECONDS = 300
+    settings.PERSON_COUNTS_SECONDS = 600
     # Rate limits, kept counts and fragments start afresh: ids come back in a new test.
     cache.clear()
     yield

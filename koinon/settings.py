@@ -183,13 +183,15 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # same HTML (0: never). Its key is made of all it shows, so it is never stale
 # (koinon.lib.fragments).
 FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 86400)
+# These two are kept only in a cache every process shares (Redis): the background
+# worker and the commands change them too, and a per-process cache would not hear it.
 # Seconds a search's ranking and highlights are kept for whoever asks it again of the
 # same communities (0: never); any change to the index drops them all
 # (koinon.search.query).
-SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 300)
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 300 if REDIS_URL else 0)
 # Seconds a person's unread notifications and messages are kept (0: never); every change
 # drops them at once (koinon.lib.person_counts).
-PERSON_COUNTS_SECONDS = env_int("PERSON_COUNTS_SECONDS", 600)
+PERSON_COUNTS_SECONDS = env_int("PERSON_COUNTS_SECONDS", 600 if REDIS_URL else 0)
 
 # --- Background tasks ---------------------------------------------------------
 TASKS = {

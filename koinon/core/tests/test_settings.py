@@ -140,6 +140,13 @@ def test_sessions_use_the_cache_only_when_it_is_shared(tmp_path):
     assert shared.stdout.strip() == "django.contrib.sessions.backends.cached_db"
 
 
+def test_searches_and_unread_counts_are_kept_only_in_a_shared_cache(tmp_path):
+    for name, seconds in (("SEARCH_CACHE_SECONDS", 300), ("PERSON_COUNTS_SECONDS", 600)):
+        assert run(print_setting(name), tmp_path).stdout.strip() == "0"
+        shared = run(print_setting(name), tmp_path, REDIS_URL="redis://127.0.0.1:6379/15")
+        assert shared.stdout.strip() == str(seconds)
+
+
 def test_without_a_database_url_sqlite_lives_in_var(tmp_path):
     result = run(print_setting("DATABASES['default']['NAME']"), tmp_path)
     assert result.stdout.strip() == str(tmp_path / "var" / "koinon.sqlite3")
