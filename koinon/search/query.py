@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Q, When
+from django.db.models import Case, Max, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -395,6 +395,24 @@ def _postgres(allowed, query, any_of, filters, limit, offset, window):
         | (~Q(config="italian") & Q(vector=queries["english"]))
     )
 
+    # Common words first look among the newest documents only: when these hold a whole
+    # window of matches, those are the latest matches of all, and PostgreSQL need not
+    # re-check every older row holding the words (80,000 for two common words at 1M).
+    newest = Document.objects.aggregate(top=Max("id"))["top"] or 0
+    if newest > RECENT_SPAN:
+        count, ranked = _postgres_window(
+            matches.filter(id__gt=newest - RECENT_SPAN), query, any_of, limit, offset, window
+        )
+        if count > window:
+            return count, ranked
+    return _postgres_window(matches, query, any_of, limit, offset, window)
+
+
+RECENT_SPAN = 100_000  # documents: the newest looked at first
+
+
+def _postgres_window(matches, query, any_of, limit, offset, window) -> tuple[int, list[int]]:
+    """How many of `matches` there are (up to `window` + 1) and the page asked for."""
     latest = matches.order_by("-id").values_list("id", "config", "vector")[: window + 1]
     try:
         sql, params = latest.query.sql_with_params()

@@ -311,3 +311,24 @@ def test_ranking_keeps_to_what_the_reader_may_see(community, member, outsider, p
     seen = {r.topic_title for r in results.items} | {rest.items[0].topic_title}
     assert seen == {"Field notes", "Quokka habits", "Other notes"}
     assert search(member, "quokka").total == 3 + private_topics
+
+
+@pytest.mark.parametrize("span", [2, 5, 10**9])
+def test_postgres_finds_the_same_latest_matches_from_the_newest_documents_first(
+    community, member, outsider, monkeypatch, settings, span
+):
+    from django.db import connection
+
+    from koinon.search import query
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's own plan")
+    settings.SEARCH_CACHE_SECONDS = 0  # each search ranked anew
+    for n in range(6):
+        make_topic(member, community, title=f"Kanban board {n}", body="Columns and limits.")
+    make_topic(member, community, title="Retrospectives", body="Formats.")
+    expected = search(outsider, "kanban board", window=3)
+    monkeypatch.setattr(query, "RECENT_SPAN", span)
+    found = search(outsider, "kanban board", window=3)
+    assert (found.total, found.capped) == (expected.total, expected.capped) == (3, True)
+    assert [r.url for r in found.items] == [r.url for r in expected.items]
