@@ -125,7 +125,7 @@ def _listed_count(community, access) -> int | None:
         hidden = listed.filter(hidden_at__isnull=False).values_list("author_id", flat=True)
         return listed.filter(hidden_at__isnull=True).count(), dict(Counter(hidden))
 
-    count, hidden_by_author = page_cache.remembered(community.slug, "listed-topics", figures)
+    count, hidden_by_author = page_cache.remembered(community.slug, "listed-topic-figures", figures)
     if access.user.is_authenticated:  # their own topics hidden pending review
         count += hidden_by_author.get(access.user.pk, 0)
     return count
