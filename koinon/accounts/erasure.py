@@ -4,7 +4,8 @@ Steps, in `do_erase_account`:
 1. refuse while the person is the last owner of a community;
 2. end every session (allauth's user sessions, then any Django session left);
 3. delete what only describes the person: e-mail addresses, MFA, tokens, skills,
-   memberships, join requests; blank the profile and delete the avatar file;
+   memberships, join requests; blank the profile and delete the avatar file; drop
+   their communities' kept pages, which show their name;
 4. scrub the old address and name from rows that keep them as text
    (invitations addressed to them, admin log entries);
 5. make the account unusable and mark it erased.
@@ -32,6 +33,7 @@ from koinon.communities.models import (
     Membership,
     Role,
 )
+from koinon.lib import page_cache
 from koinon.lib.errors import Conflict
 
 
@@ -74,6 +76,9 @@ def end_sessions(user: User) -> None:
 
 
 def delete_personal_rows(user: User) -> None:
+    # Their communities' kept pages and posts carry their name: dropped (on commit too).
+    for slug in Community.objects.filter(memberships__user=user).values_list("slug", flat=True):
+        page_cache.bump_community(slug)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.api_tokens.all().delete()

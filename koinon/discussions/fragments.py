@@ -9,11 +9,10 @@ its fragments would be shared wrongly.
 
 import hashlib
 
-from django.middleware.csrf import get_token
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
-from koinon.lib.fragments import render_many
+from koinon.lib.fragments import CSRF_MARK, put_back, render_many
 
 POST_TEMPLATE = "discussions/partials/post.html"
 POST_SOURCES = (
@@ -23,7 +22,6 @@ POST_SOURCES = (
     "reputation/partials/badge.html",
 )
 ROW_TEMPLATE = "discussions/partials/topic_row.html"
-CSRF_MARK = "\ue002csrf\ue003"
 BADGES = "reputation_badges"  # the context key koinon.reputation's tags fill
 
 
@@ -96,13 +94,7 @@ def html_for(context, post) -> str:
     """The post's HTML for this request (its fragment, with this reader's CSRF token)."""
     if post.pk not in (context.get("post_fragments") or {}):
         load(context, [post])
-    html = context["post_fragments"][post.pk]
-    if CSRF_MARK in html:  # a post with forms; never asks a token for an anonymous page
-        if "post_csrf_token" not in context:
-            request = context.get("request")
-            context["post_csrf_token"] = get_token(request) if request is not None else ""
-        html = html.replace(CSRF_MARK, context["post_csrf_token"])
-    return mark_safe(html)  # noqa: S308 - our own render
+    return mark_safe(put_back(context["post_fragments"][post.pk], context))  # noqa: S308 - ours
 
 
 # --- Topic-list rows ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from koinon.accounts.models import display_names, names_of_authors
 from koinon.communities.policy import Access, access_for, content_communities_for
 from koinon.discussions.models import Post, Topic, TopicKind
+from koinon.lib import page_cache
 
 ANONYMOUS_LABEL = _("Anonymous member")
 
@@ -153,6 +154,22 @@ def get_topic_for(user, slug: str, topic_id: int, action: str = "read"):
         .first()
     )
     return topic, _authorise(user, topic, action)
+
+
+def get_topic_to_read(user, slug: str, topic_id: int):
+    """`get_topic_for` a topic's page: the topic (with its community and group) is kept
+    until its community changes, as the anonymous pages are (koinon.lib.page_cache).
+    Actions read it afresh with `get_topic_for`."""
+
+    def load():
+        return (
+            Topic.objects.select_related("community", "group")
+            .filter(pk=topic_id, community__slug=slug)
+            .first()
+        )
+
+    topic = page_cache.remembered(slug, f"topic:{topic_id}:row", load)
+    return topic, _authorise(user, topic, "read")
 
 
 def get_topic_by_id_for(user, topic_id: int, action: str = "read"):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koinon.accounts.models import with_author_names
+from koinon.attachments.actions import max_bytes
 from koinon.communities.policy import get_community_for
 from koinon.discussions import actions, fragments, limits, policy
 from koinon.discussions.forms import (
@@ -301,11 +302,14 @@ def _decorate(post, access, counts: dict, mine: set, names: dict):
 
 
 def _topic_context(request, topic, access, state=None):
-    opening = with_author_names(topic.posts.filter(is_opening=True)).first()
     replies = _ordered_replies(topic)
     paginator = Paginator(replies, POSTS_PER_PAGE)
     paginator.count = page_cache.remembered_for(topic, "replies", replies.count)
-    page = paginator.get_page(_page_to_show(request, topic, state))
+    page = paginator.get_page(_page_to_show(request, topic, state, paginator.count))
+    # Every reader gets the same posts (hidden ones masked per reader below).
+    opening, page.object_list = page_cache.remembered_for(
+        topic, f"posts:page:{page.number}", lambda: _page_posts(topic, page)
+    )
     posts = decorate_posts([opening, *page] if opening else list(page), topic, access)
     _mark_new(posts, state)
     allow_anonymous = policy.can_post_anonymously(access)
@@ -321,6 +325,8 @@ def _topic_context(request, topic, access, state=None):
         "can_reply": policy.can_reply(access, topic),
         "can_moderate": policy.can_moderate(access),
         "reply_form": ReplyForm(allow_anonymous=allow_anonymous, initial={"body": quote}),
+        "allow_anonymous": allow_anonymous,
+        "upload_max_bytes": max_bytes(),
         "can_edit_topic": policy.can_edit_topic(access, topic),
         "state": state,
         "levels": Level.choices,
@@ -328,13 +334,27 @@ def _topic_context(request, topic, access, state=None):
     }
 
 
-def _page_to_show(request, topic, state):
-    """The page asked for; else, in a discussion, the page of the first unread reply."""
+def _page_posts(topic, page) -> tuple:
+    """The topic's opening post and the replies of `page`."""
+    opening = with_author_names(topic.posts.filter(is_opening=True)).first()
+    return opening, list(page.object_list)
+
+
+def _page_to_show(request, topic, state, replies: int):
+    """The page asked for; else, in a discussion, the page of the first unread reply
+    (the last page for a reader who has read everything: no query)."""
     if "page" in request.GET:
         return request.GET["page"]
     if state is None or state.last_read_at is None or topic.is_question:
         return 1
-    read = topic.posts.filter(is_opening=False, created_at__lte=state.last_read_at).count()
+    until = state.last_read_at
+    read = replies
+    if until < topic.last_activity_at:
+        read = page_cache.remembered_for(
+            topic,
+            f"replies-until:{until.isoformat()}",
+            topic.posts.filter(is_opening=False, created_at__lte=until).count,
+        )
     return read // POSTS_PER_PAGE + 1
 
 
@@ -370,7 +390,7 @@ def _quote(request, topic) -> str:
 
 
 def topic_detail(request, slug, topic_id):
-    topic, access = policy.get_topic_for(request.user, slug, topic_id)
+    topic, access = policy.get_topic_to_read(request.user, slug, topic_id)
     state = None
     if request.user.is_authenticated:
         state = TopicState.objects.filter(user=request.user, topic=topic).first()

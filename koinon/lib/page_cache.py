@@ -17,6 +17,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
 
@@ -26,7 +27,13 @@ def _generation_key(slug: str) -> str:
 
 
 def bump_community(slug: str) -> None:
-    """Forget every cached page of a community."""
+    """Forget every cached page and figure of a community: now, and again once the
+    change commits, so that what a request read in between is not kept either."""
+    _bump(slug)
+    transaction.on_commit(lambda: _bump(slug))
+
+
+def _bump(slug: str) -> None:
     try:
         cache.incr(_generation_key(slug))
     except ValueError:
