@@ -24,6 +24,7 @@ from koinon.communities.models import (
     Role,
     Visibility,
 )
+from koinon.lib import page_cache
 
 MODERATOR_RANK = ROLE_RANK[Role.MODERATOR]
 MENTOR_RANK = ROLE_RANK[Role.MENTOR]
@@ -110,14 +111,28 @@ class Access:
 
 
 def access_for(user, community: Community) -> Access:
-    membership = None
-    if _authenticated(user):
-        membership = (
-            Membership.objects.filter(community=community, user=user)
-            .annotate(is_blocked=_blocked())
-            .first()
-        )
+    membership = _membership(user, community) if _authenticated(user) else None
     return Access(user, community, membership)
+
+
+def access_to_read(user, community: Community) -> Access:
+    """`access_for` a page that only reads: the membership is kept with the community's
+    pages (koinon.lib.page_cache) until the community changes. Every change of a
+    membership or a block changes it (koinon.core.signals); actions use `access_for`."""
+    if not _authenticated(user):
+        return Access(user, community, None)
+    membership = page_cache.remembered(
+        community.slug, f"membership:{user.pk}", lambda: _membership(user, community)
+    )
+    return Access(user, community, membership)
+
+
+def _membership(user, community: Community) -> Membership | None:
+    return (
+        Membership.objects.filter(community=community, user=user)
+        .annotate(is_blocked=_blocked())
+        .first()
+    )
 
 
 def _blocked():
@@ -275,6 +290,18 @@ def get_community_for(user, slug: str, action: str = "view") -> tuple[Community,
         raise Http404
     if not access.can(action):
         raise PermissionDenied
+    return community, access
+
+
+def get_community_to_read(user, slug: str) -> tuple[Community, Access]:
+    """`get_community_for` a page that only reads: the community and the membership are
+    kept until the community changes (`access_to_read`)."""
+    community = page_cache.remembered(slug, "community", Community.objects.filter(slug=slug).first)
+    if community is None:
+        raise Http404
+    access = access_to_read(user, community)
+    if not access.can("view"):
+        raise Http404
     return community, access
 
 

@@ -11,7 +11,12 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from koinon.accounts.models import display_names, names_of_authors
-from koinon.communities.policy import Access, access_for, content_communities_for
+from koinon.communities.policy import (
+    Access,
+    access_for,
+    access_to_read,
+    content_communities_for,
+)
 from koinon.discussions.models import Post, Topic, TopicKind
 from koinon.lib import page_cache
 
@@ -157,9 +162,9 @@ def get_topic_for(user, slug: str, topic_id: int, action: str = "read"):
 
 
 def get_topic_to_read(user, slug: str, topic_id: int):
-    """`get_topic_for` a topic's page: the topic (with its community and group) is kept
-    until its community changes, as the anonymous pages are (koinon.lib.page_cache).
-    Actions read it afresh with `get_topic_for`."""
+    """`get_topic_for` a topic's page: the topic (with its community and group) and the
+    reader's membership are kept until the community changes, as the anonymous pages
+    are (koinon.lib.page_cache). Actions read them afresh with `get_topic_for`."""
 
     def load():
         return (
@@ -169,7 +174,12 @@ def get_topic_to_read(user, slug: str, topic_id: int):
         )
 
     topic = page_cache.remembered(slug, f"topic:{topic_id}:row", load)
-    return topic, _authorise(user, topic, "read")
+    if topic is None:
+        raise Http404
+    access = access_to_read(user, topic.community)
+    if not can_read(access, topic):
+        raise Http404
+    return topic, access
 
 
 def get_topic_by_id_for(user, topic_id: int, action: str = "read"):

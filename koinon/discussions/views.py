@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from koinon.accounts.models import with_author_names
 from koinon.attachments.actions import max_bytes
-from koinon.communities.policy import get_community_for
+from koinon.communities.policy import get_community_for, get_community_to_read
 from koinon.discussions import actions, fragments, limits, policy
 from koinon.discussions.forms import (
     EditPostForm,
@@ -88,7 +88,7 @@ def filter_topics(topics, filters: dict):
 
 
 def topic_list(request, slug):
-    community, access = get_community_for(request.user, slug)
+    community, access = get_community_to_read(request.user, slug)
     if not policy.can_read(access):
         return _login_or_forbid(request)
     form = TopicFilterForm(request.GET or None)

@@ -218,3 +218,31 @@ def test_each_member_gets_the_shared_reply_form_with_their_own_token(client, top
     (first, first_secret), (second, second_secret) = pages.values()
     assert holds_token_of(first, first_secret) and holds_token_of(second, second_secret)
     assert not holds_token_of(second, first_secret)
+
+
+def test_a_block_or_a_role_changed_anywhere_shows_at_once(
+    client, topic, community, member, moderator
+):
+    from koinon.communities.models import Membership
+    from koinon.moderation import actions as moderation
+
+    list_url = reverse("topic-list", args=[community.slug])
+    client.force_login(member)
+    assert 'id="reply-form"' in client.get(_url(topic)).content.decode()
+    assert (
+        "New topic or question" in client.get(list_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    block = moderation.do_block(moderator, community, member, reason="Cooling off")
+    assert 'id="reply-form"' not in client.get(_url(topic)).content.decode()
+    assert (
+        "New topic or question"
+        not in client.get(list_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    block.delete()  # as the admin would: no action, no activity entry
+    assert 'id="reply-form"' in client.get(_url(topic)).content.decode()
+    membership = Membership.objects.get(community=community, user=member)
+    membership.role = "moderator"
+    membership.save()
+    assert 'class="moderation"' in client.get(_url(topic)).content.decode()
+    membership.delete()
+    assert 'id="reply-form"' not in client.get(_url(topic)).content.decode()
