@@ -97,8 +97,14 @@ def topic_list(request, slug):
         Topic.objects.filter(community=community, archived=False).visible_to(access), filters
     ).select_related("group")
     topics = with_author_names(topics)
-    count = None if any(filters.values()) else _listed_count(community, access)
+    count, everyone_s = None, False
+    if not any(filters.values()):
+        count, everyone_s = _listed_count(community, access)
     page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE, count)
+    if everyone_s:  # the same page for every such reader: kept until the community changes
+        page.object_list = page_cache.remembered(
+            community.slug, f"listed-topics:page:{page.number}", lambda: list(page.object_list)
+        )
     names = policy.named_authors(page)
     for topic in page:
         topic.author_name = policy.author_label(topic, names)
@@ -115,11 +121,12 @@ def topic_list(request, slug):
     return render(request, "discussions/topic_list.html", context)
 
 
-def _listed_count(community, access) -> int | None:
-    """How many topics the unfiltered list holds: the count for everyone is kept until
-    the community changes; a member adds their own topics hidden pending review."""
+def _listed_count(community, access) -> tuple[int | None, bool]:
+    """How many topics the unfiltered list holds, and whether the reader's list is
+    everyone's: the count for everyone is kept until the community changes; a member
+    adds their own topics hidden pending review, a moderator sees them all."""
     if access.is_moderator:
-        return None
+        return None, False
 
     def figures():
         listed = Topic.objects.filter(community=community, archived=False)
@@ -127,9 +134,8 @@ def _listed_count(community, access) -> int | None:
         return listed.filter(hidden_at__isnull=True).count(), dict(Counter(hidden))
 
     count, hidden_by_author = page_cache.remembered(community.slug, "listed-topic-figures", figures)
-    if access.user.is_authenticated:  # their own topics hidden pending review
-        count += hidden_by_author.get(access.user.pk, 0)
-    return count
+    own_hidden = hidden_by_author.get(access.user.pk, 0) if access.user.is_authenticated else 0
+    return count + own_hidden, not own_hidden
 
 
 NEW_TOPIC_WINDOW = timedelta(days=14)

@@ -246,3 +246,31 @@ def test_a_block_or_a_role_changed_anywhere_shows_at_once(
     assert 'class="moderation"' in client.get(_url(topic)).content.decode()
     membership.delete()
     assert 'id="reply-form"' not in client.get(_url(topic)).content.decode()
+
+
+def test_the_listed_topics_are_kept_for_readers_who_see_everyone_s_list(
+    client, topic, community, member, mentor, moderator, django_assert_max_num_queries
+):
+    from koinon.moderation import actions as moderation
+
+    list_url = reverse("topic-list", args=[community.slug])
+    hidden = make_topic(mentor, community, title="Buy cheap watches")
+    moderation.do_hide_post(moderator, hidden.posts.get(is_opening=True), reason="Spam")
+
+    def titles(user):
+        reader = type(client)()
+        reader.force_login(user)
+        reader.get(list_url)
+        with django_assert_max_num_queries(20) as second:
+            page = reader.get(list_url).content.decode()
+        topic_rows = [q["sql"] for q in second if 'FROM "discussions_topic" ' in q["sql"]]
+        return ("Kanban limits" in page, "cheap watches" in page), topic_rows
+
+    assert titles(member) == ((True, False), [])  # everyone's list, kept
+    shown, rows = titles(mentor)  # their own hidden topic too: read for them
+    assert shown == (True, True) and rows
+    shown, rows = titles(moderator)
+    assert shown == (True, True) and rows
+    make_topic(mentor, community, title="Retrospectives that work")
+    client.force_login(member)
+    assert "Retrospectives that work" in client.get(list_url).content.decode()
