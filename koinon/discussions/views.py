@@ -88,6 +88,20 @@ def filter_topics(topics, filters: dict):
 
 
 def topic_list(request, slug):
+    with page_cache.preloaded(slug, _kept_for_topic_list(request)):
+        return _topic_list(request, slug)
+
+
+def _kept_for_topic_list(request) -> list[str]:
+    """The kept values a topic list asks for (by get_community_to_read, _listed_count
+    and below): read at once."""
+    page = request.GET.get("page", "1")
+    names = ["community", "listed-topic-figures", f"listed-topics:page:{page}"]
+    user = request.user
+    return [*names, f"membership:{user.pk}"] if user.is_authenticated else names
+
+
+def _topic_list(request, slug):
     community, access = get_community_to_read(request.user, slug)
     if not policy.can_read(access):
         return _login_or_forbid(request)
@@ -396,14 +410,25 @@ def _quote(request, topic) -> str:
 
 
 def topic_detail(request, slug, topic_id):
-    topic, access = policy.get_topic_to_read(request.user, slug, topic_id)
-    state = None
-    if request.user.is_authenticated:
-        state = TopicState.objects.filter(user=request.user, topic=topic).first()
-    context = _topic_context(request, topic, access, state)
-    response = render(request, "discussions/topic_detail.html", context)
+    with page_cache.preloaded(slug, _kept_for_topic_page(request.user, topic_id)):
+        topic, access = policy.get_topic_to_read(request.user, slug, topic_id)
+        state = None
+        if request.user.is_authenticated:
+            state = TopicState.objects.filter(user=request.user, topic=topic).first()
+        context = _topic_context(request, topic, access, state)
+        response = render(request, "discussions/topic_detail.html", context)
     actions.do_mark_read(request.user, topic, context["read_until"], state)
     return response
+
+
+def _kept_for_topic_page(user, topic_id) -> list[str]:
+    """The kept values a topic page asks for (koinon.lib.page_cache): read at once."""
+    names = [f"topic:{topic_id}:{name}" for name in TOPIC_PAGE_VALUES]
+    return [*names, f"membership:{user.pk}"] if user.is_authenticated else names
+
+
+# By get_topic_to_read, _topic_context, and the polls and standards_links tags.
+TOPIC_PAGE_VALUES = ("row", "replies", "tags", "poll", "knowledge-links")
 
 
 @require_POST

@@ -13,6 +13,8 @@ A page is kept only when nothing personal went into it: no signed-in person, no 
 message, no CSRF token rendered (anonymous pages have none), a 200 answer.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
@@ -40,13 +42,42 @@ def _bump(slug: str) -> None:
         cache.set(_generation_key(slug), 1, None)
 
 
+# What `preloaded` read at once, for the request at hand: (slug, generation, {key: kept}).
+_preloaded: ContextVar[tuple | None] = ContextVar("page_cache_preloaded", default=None)
+
+
 def _kept(slug: str, key: str):
     """The community's generation, and what `key` holds if it was kept in that
-    generation (None otherwise): one cache read for both."""
-    found = cache.get_many([_generation_key(slug), key])
-    generation = found.get(_generation_key(slug), 0)
-    kept = found.get(key)
+    generation (None otherwise): one cache read for both, or none when preloaded."""
+    preloaded = _preloaded.get()
+    if preloaded is not None and preloaded[0] == slug and key in preloaded[2]:
+        generation, kept = preloaded[1], preloaded[2][key]
+    else:
+        found = cache.get_many([_generation_key(slug), key])
+        generation, kept = found.get(_generation_key(slug), 0), found.get(key)
     return generation, (kept[1:] if kept is not None and kept[0] == generation else None)
+
+
+def _value_key(slug: str, name: str) -> str:
+    return f"pages:{slug}:value:{name}"
+
+
+@contextmanager
+def preloaded(slug: str, names):
+    """Within, `remembered(slug, name, ...)` of any of `names` reads no cache: all were
+    read at once on entering (a page that asks for six kept values waits once, not six
+    times). A name left out is read when asked, as usual."""
+    if not settings.PAGE_CACHE_SECONDS:
+        yield
+        return
+    keys = [_value_key(slug, name) for name in names]
+    found = cache.get_many([_generation_key(slug), *keys])
+    generation = found.get(_generation_key(slug), 0)
+    token = _preloaded.set((slug, generation, {key: found.get(key) for key in keys}))
+    try:
+        yield
+    finally:
+        _preloaded.reset(token)
 
 
 def remembered(slug: str, name: str, compute):
@@ -55,12 +86,15 @@ def remembered(slug: str, name: str, compute):
     seconds = settings.PAGE_CACHE_SECONDS
     if not seconds:
         return compute()
-    key = f"pages:{slug}:value:{name}"
+    key = _value_key(slug, name)
     generation, kept = _kept(slug, key)
     if kept is not None:
         return kept[0]
     value = compute()
     cache.set(key, (generation, value), seconds)
+    preloaded = _preloaded.get()
+    if preloaded is not None and preloaded[0] == slug and key in preloaded[2]:
+        preloaded[2][key] = (generation, value)
     return value
 
 

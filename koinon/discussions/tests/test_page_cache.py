@@ -274,3 +274,33 @@ def test_the_listed_topics_are_kept_for_readers_who_see_everyone_s_list(
     make_topic(mentor, community, title="Retrospectives that work")
     client.force_login(member)
     assert "Retrospectives that work" in client.get(list_url).content.decode()
+
+
+def test_a_member_s_pages_read_their_kept_values_at_once(client, topic, community, member):
+    from koinon.lib import page_cache
+
+    reads = []
+    real = page_cache.cache
+
+    class Counting:
+        def get_many(self, keys):
+            reads.append(keys)
+            return real.get_many(keys)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    client.force_login(member)
+    list_url = reverse("topic-list", args=[community.slug])
+    for url, at_most in ((_url(topic), 4), (list_url, 1)):
+        client.get(url)  # computes and keeps them
+        reads.clear()
+        page_cache.cache = Counting()
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            page_cache.cache = real
+        # One read for the topic, the membership, the counts, tags, poll and links
+        # (then the posts of the page and their authors' badges); one for a list.
+        assert 1 <= len(reads) <= at_most
+        assert len(reads[0]) >= 5
