@@ -1,6 +1,7 @@
 """Discussion pages: topic list, new topic, topic page, replies, reactions, edits."""
 
 import difflib
+import hashlib
 from collections import Counter, defaultdict
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -276,27 +277,47 @@ def _ordered_replies(topic):
 
 
 def decorate_posts(posts, topic, access):
-    """Attach what each post shows: author name, reactions and the reader's buttons."""
+    """Attach what each post shows: author name, reactions and the reader's buttons.
+
+    The reaction counts, and the reader's own reactions and open flags, are kept until
+    the community changes (every reaction and flag does): one cache read, no query."""
     posts = list(posts)
     ids = [p.pk for p in posts]
-    counts, mine = defaultdict(dict), defaultdict(set)
-    # One query: each post's count per kind, and whether the reader is among them.
-    by_reader = Q(user_id=access.user.pk) if access.is_member else Q(pk__in=[])
-    for row in (
-        Reaction.objects.filter(post_id__in=ids)
-        .values("post_id", "kind")
-        .annotate(n=Count("id"), by_reader=Count("id", filter=by_reader))
-        .order_by()
-    ):
-        counts[row["post_id"]][row["kind"]] = row["n"]
-        if row["by_reader"]:
-            mine[row["post_id"]].add(row["kind"])
+    page = hashlib.sha256(repr(ids).encode()).hexdigest()[:32]
+    kept = page_cache.remembered_many(
+        topic.community.slug,
+        {
+            f"topic:{topic.pk}:reactions:{page}": lambda: _reaction_counts(ids),
+            f"topic:{topic.pk}:marks:{access.user.pk}:{page}": lambda: _reader_marks(access, ids),
+        },
+    )
+    counts, (mine, flagged) = kept.values()
     names = policy.named_authors(posts)
     for post in posts:
         post.topic = topic
-        _decorate(post, access, counts[post.pk], mine[post.pk], names)
-    moderation_policy.decorate_posts(posts, access)  # flags; hidden text masked
+        _decorate(post, access, counts.get(post.pk, {}), mine.get(post.pk, set()), names)
+    moderation_policy.decorate_posts(posts, access, flagged)  # hidden text masked
     return posts
+
+
+def _reaction_counts(post_ids) -> dict:
+    """{post id: {kind: count}}."""
+    counts = defaultdict(dict)
+    rows = Reaction.objects.filter(post_id__in=post_ids).values_list("post_id", "kind")
+    for post_id, kind, n in rows.annotate(n=Count("id")).order_by():
+        counts[post_id][kind] = n
+    return dict(counts)
+
+
+def _reader_marks(access, post_ids) -> tuple[dict, set]:
+    """The reader's reactions ({post id: {kind}}) and open flags ({post id})."""
+    if not access.is_member:
+        return {}, set()
+    mine = defaultdict(set)
+    rows = Reaction.objects.filter(post_id__in=post_ids, user_id=access.user.pk)
+    for post_id, kind in rows.values_list("post_id", "kind"):
+        mine[post_id].add(kind)
+    return dict(mine), moderation_policy.open_flags_of(access, post_ids)
 
 
 def _decorate(post, access, counts: dict, mine: set, names: dict):

@@ -98,6 +98,13 @@ def remembered(slug: str, name: str, compute):
     return value
 
 
+def remembered_many(slug: str, computes: dict) -> dict:
+    """{name: `remembered(slug, name, compute)`} for `computes` ({name: compute}), in
+    one cache read."""
+    with preloaded(slug, list(computes)):
+        return {name: remembered(slug, name, compute) for name, compute in computes.items()}
+
+
 def remembered_for(topic, name: str, compute):
     """`compute()`, the same for every reader of `topic`, kept until its community
     changes (its poll, its tags, the practices it discusses...)."""

@@ -46,22 +46,25 @@ def get_moderated_community(user, slug: str):
     return community, access
 
 
-def decorate_posts(posts, access) -> None:
+def open_flags_of(access, post_ids) -> set[int]:
+    """The posts among `post_ids` the reader has flagged and nobody has reviewed yet."""
+    from koinon.moderation.models import Flag
+
+    if not access.is_member or not post_ids:
+        return set()
+    mine = Flag.objects.filter(post_id__in=post_ids, user=access.user, resolved_at__isnull=True)
+    return set(mine.values_list("post_id", flat=True))
+
+
+def decorate_posts(posts, access, flagged: set[int] | None = None) -> None:
     """What the topic page and the API show of each post, moderation-wise.
 
     Masks the text of hidden posts for readers who may not see it (in place, on the
     objects about to be rendered; never saved), and says which buttons to offer.
-    One query for the reader's own open flags, members only.
+    `flagged`: the reader's open flags (`open_flags_of`), read here when not given.
     """
-    from koinon.moderation.models import Flag
-
-    flagged = set()
-    if access.is_member and posts:
-        flagged = set(
-            Flag.objects.filter(
-                post_id__in=[p.pk for p in posts], user=access.user, resolved_at__isnull=True
-            ).values_list("post_id", flat=True)
-        )
+    if flagged is None:
+        flagged = open_flags_of(access, [p.pk for p in posts])
     moderator = access.is_moderator
     for post in posts:
         post.sees_hidden = sees_hidden(access, post)

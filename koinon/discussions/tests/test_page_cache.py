@@ -304,3 +304,24 @@ def test_a_member_s_pages_read_their_kept_values_at_once(client, topic, communit
         # (then the posts of the page and their authors' badges); one for a list.
         assert 1 <= len(reads) <= at_most
         assert len(reads[0]) >= 5
+
+
+def test_reactions_and_flags_show_at_once_each_to_its_reader(client, topic, member, mentor):
+    from koinon.moderation import actions as moderation
+
+    reply = make_reply(mentor, topic, body="Three cards, no more.")
+
+    def seen_by(user):
+        reader = type(client)()
+        reader.force_login(user)
+        page = reader.get(_url(topic)).content.decode()
+        post = page[page.index(f'id="post-{reply.pk}"') :]
+        return post.count('aria-pressed="true"'), "You flagged this post." in post
+
+    assert seen_by(member) == (0, False) and seen_by(mentor) == (0, False)
+    actions.do_add_reaction(member, reply, "helpful")
+    moderation.do_flag_post(member, reply, reason="off_topic")
+    assert seen_by(member) == (1, True)
+    assert seen_by(mentor) == (0, False)
+    actions.do_remove_reaction(member, reply, "helpful")
+    assert seen_by(member) == (0, True)
