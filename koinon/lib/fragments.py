@@ -37,25 +37,28 @@ def sources_digest(names: tuple[str, ...]) -> str:
     return _digests[names]
 
 
-def render_many(template: str, sources: tuple[str, ...], items, inputs, values) -> dict:
-    """{item.pk: HTML} for `items`, rendered by `template` with `values(item)`.
+def render_many(template: str, sources: tuple[str, ...], items, inputs, values, ident=None) -> dict:
+    """{item.pk (or `ident(item)`): HTML} for `items`, rendered by `template` with
+    `values(item)`.
 
     `inputs(item)` must return every value the templates (`sources`) read for the item
     besides those `values` fixes for every reader; it makes the key.
     """
+    ident = ident or (lambda item: item.pk)
     seconds = settings.FRAGMENT_SECONDS
     common = (sources_digest(sources), get_language(), timezone.get_current_timezone_name())
     keys = {
-        item.pk: "fragment:" + hashlib.sha256(repr((common, inputs(item))).encode()).hexdigest()
+        ident(item): "fragment:" + hashlib.sha256(repr((common, inputs(item))).encode()).hexdigest()
         for item in items
     }
     found = cache.get_many(list(keys.values())) if seconds else {}
     rendered, missing = {}, {}
     for item in items:
-        html = found.get(keys[item.pk])
+        key = keys[ident(item)]
+        html = found.get(key)
         if html is None:
-            html = missing[keys[item.pk]] = get_template(template).render(values(item))
-        rendered[item.pk] = html
+            html = missing[key] = get_template(template).render(values(item))
+        rendered[ident(item)] = html
     if missing and seconds:
         cache.set_many(missing, seconds)
     return rendered

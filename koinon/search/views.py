@@ -1,6 +1,10 @@
+from dataclasses import astuple
+
 from django.core.paginator import Page, Paginator
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 
+from koinon.lib.fragments import render_many
 from koinon.search.forms import SearchForm
 from koinon.search.query import search
 
@@ -34,8 +38,33 @@ def search_page(request):
         page = Page(results.items, min(number, paginator.num_pages), paginator)
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"form": form, "results": results, "page": page, "query": params.urlencode()}
+    context = {
+        "form": form,
+        "results": results,
+        "page": page,
+        "query": params.urlencode(),
+        "filtered": bool(form.errors) or any(params.get(name) for name in FILTERS),
+        "result_items": _rendered(results.items) if results else [],
+    }
     return render(request, "search/search.html", context)
+
+
+FILTERS = [name for name in SearchForm.base_fields if name != "q"]
+RESULT_TEMPLATE = "search/partials/result.html"
+
+
+def _rendered(items) -> list:
+    """Each result's HTML, kept by what it shows (a result shown before is not rendered
+    again; one whose title or author changed since is another fragment)."""
+    rendered = render_many(
+        RESULT_TEMPLATE,
+        (RESULT_TEMPLATE,),
+        list(enumerate(items)),
+        lambda pair: astuple(pair[1]),
+        lambda pair: {"r": pair[1]},
+        ident=lambda pair: pair[0],
+    )
+    return [mark_safe(rendered[i]) for i in range(len(items))]  # noqa: S308 - our own render
 
 
 def _page_number(request) -> int:

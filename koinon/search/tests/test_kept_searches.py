@@ -73,3 +73,30 @@ def test_a_community_closed_since_shows_nothing_to_outsiders(topic, community, o
     community.visibility = Visibility.PRIVATE
     community.save()
     assert search(outsider, "limits").items == []
+
+
+# --- The page: each result's HTML is kept by what it shows -----------------------------
+
+
+def test_the_page_shows_a_renamed_author_and_a_new_title_at_once(client, topic, member):
+    from django.urls import reverse
+
+    url = reverse("search") + "?q=limits"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Kanban" in page and member.display_name in page
+    member.profile.display_name = "Mia Renamed"
+    member.profile.save()
+    actions.do_edit_topic(member, topic, title="Limits of a Scrum board")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Mia Renamed" in page and "Scrum board" in page
+    assert "Kanban" not in page
+
+
+def test_the_filters_open_with_their_values_only_when_set(client, topic):
+    from django.urls import reverse
+
+    plain = client.get(reverse("search") + "?q=limits").content.decode()
+    filtered = client.get(reverse("search") + "?q=limits&tag=wip").content.decode()
+    assert "<details open>" not in plain
+    assert "<details open>" in filtered and 'value="wip"' in filtered
+    assert "<details open>" not in client.get(reverse("search") + "?q=limits").content.decode()
