@@ -10,7 +10,8 @@ It starts gunicorn (2 sync workers by default) on 127.0.0.1, then a load tool of
 TCP connection per request as gunicorn's sync workers close them) on: the minimal Django
 view (same settings, same middleware), a public community's topic list, its busiest
 topic page and a search, first as an anonymous visitor, then as a logged-in member. It
-prints each figure and its ratio to the minimal view, then the workers' memory, and
+prints each figure and its ratio to the minimal view, then the searches' latency with
+one connection per worker (no request waits behind another), the workers' memory, and
 stops gunicorn. Everything targets 127.0.0.1 and stops by itself.
 
 "search" asks one search again and again: after the first, its ranking is kept (as for
@@ -197,6 +198,21 @@ def row(name: str, r: dict, baseline: float) -> str:
     )
 
 
+def print_unqueued_search_latency(args, targets, cookie) -> None:
+    """Search latency with one connection per worker: each request is served as it
+    comes. With more connections than workers, a request also waits for those ahead of
+    it (about connections / workers of them), which the tables above include."""
+    print(f"\nsearch with {args.workers} connections (one per worker, no queue)")
+    print(f"{'':<10} {'page':<13} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for who, who_cookie in (("anonymous", None), ("member", cookie)):
+        for name in ("search", "new searches"):
+            path = targets[name]
+            asyncio.run(load(args.port, path, who_cookie, args.warmup, args.workers))
+            r = asyncio.run(load(args.port, path, who_cookie, args.seconds, args.workers))
+            print(f"{who:<10} {name:<13} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
+                  f"{r['p99']:>8.1f}")  # fmt: skip
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=8765)
@@ -230,6 +246,7 @@ def main():
                 r = asyncio.run(load(args.port, path, who_cookie, args.seconds, args.connections))
                 baseline = baseline or r["rps"]
                 print(row(name, r, baseline))
+        print_unqueued_search_latency(args, targets, cookie)
         memory = ", ".join(f"{mb:.0f} MB" for mb in worker_memory_mb(server))
         print(f"\nWorkers' resident memory after the load: {memory}")
     finally:
