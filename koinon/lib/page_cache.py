@@ -13,9 +13,12 @@ A page is kept only when nothing personal went into it: no signed-in person, no 
 message, no CSRF token rendered (anonymous pages have none), a 200 answer.
 """
 
+import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache as cache_on_first_call
 from functools import wraps
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -59,7 +62,16 @@ def _kept(slug: str, key: str):
 
 
 def _value_key(slug: str, name: str) -> str:
-    return f"pages:{slug}:value:{name}"
+    return f"pages:{slug}:value:{_schema()}:{name}"
+
+
+@cache_on_first_call
+def _schema() -> str:
+    """The models' migrations, hashed: kept values hold pickled model instances, which
+    a release with other fields must not read."""
+    root = Path(__file__).resolve().parents[1]
+    names = sorted(str(path.relative_to(root)) for path in root.glob("*/migrations/0*.py"))
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:12]
 
 
 @contextmanager
