@@ -106,11 +106,7 @@ def shared(name: str, values: tuple, render) -> str:
         values,
     )
     key = "fragment:shared:" + hashlib.sha256(repr(signature).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, seconds)
-    return html
+    return cache.get_or_set(key, render, seconds)
 
 
 def put_back(html: str, context) -> str:

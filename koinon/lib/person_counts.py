@@ -20,12 +20,7 @@ def kept(name: str, user_id: int, compute) -> int:
     seconds = settings.PERSON_COUNTS_SECONDS
     if not seconds:
         return compute()
-    key = _key(name, user_id)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
-    return value
+    return cache.get_or_set(_key(name, user_id), compute, seconds)
 
 
 def forget(name: str, user_ids) -> None:
