@@ -288,17 +288,19 @@ def _sqlite_hits(query, any_of, ranked) -> list[tuple]:
 def _ranked(cursor, words, match, kept, count) -> list[int]:
     """The best `count` rows of `kept` (the window), by bm25.
 
-    Ranked on the words alone when most rows from the window's floor on are in the
-    window; when the policy or a filter leaves out most of them, on the whole
-    expression (its phrases are then the rarer ones).
+    Ranked on the words alone when at least a quarter of the rows holding them are in
+    the window; when the policy or a filter leaves out most of them, on the whole
+    expression (its phrases are then the rarer ones). The share is measured on the
+    window's newest quarter: a quarter of the reading for the same answer.
     """
     floor, window = kept[-1], set(kept)
+    sample = kept[: max(1, len(kept) // 4)]
     cursor.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
         f" AND {FTS_TABLE}.rowid >= %s LIMIT %s)",
-        [words, floor, 4 * len(kept) + 1],
+        [words, sample[-1], 4 * len(sample) + 1],
     )
-    lean = cursor.fetchone()[0] <= 4 * len(kept)
+    lean = cursor.fetchone()[0] <= 4 * len(sample)
     cursor.execute(
         f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
         f" AND {FTS_TABLE}.rowid >= %s ORDER BY {FTS_RANK}",
