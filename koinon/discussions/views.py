@@ -44,6 +44,7 @@ from koinon.lib.markdown import render_markdown
 from koinon.moderation import policy as moderation_policy
 from koinon.polls.actions import do_create_poll
 from koinon.polls.forms import PollForm
+from koinon.reputation.queries import badges_for
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 30
@@ -348,8 +349,8 @@ def _topic_context(request, topic, access, state=None):
     paginator.count = page_cache.remembered_for(topic, "replies", replies.count)
     page = paginator.get_page(_page_to_show(request, topic, state, paginator.count))
     # Every reader gets the same posts (hidden ones masked per reader below).
-    opening, page.object_list = page_cache.remembered_for(
-        topic, f"posts:page:{page.number}", lambda: _page_posts(topic, page)
+    opening, page.object_list, badges = page_cache.remembered_for(
+        topic, f"posts-and-badges:page:{page.number}", lambda: _page_posts(topic, page)
     )
     posts = decorate_posts([opening, *page] if opening else list(page), topic, access)
     _mark_new(posts, state)
@@ -372,13 +373,16 @@ def _topic_context(request, topic, access, state=None):
         "state": state,
         "levels": Level.choices,
         "read_until": max((p.created_at for p in posts), default=None),
+        fragments.BADGES: badges,
     }
 
 
 def _page_posts(topic, page) -> tuple:
-    """The topic's opening post and the replies of `page`."""
+    """The topic's opening post, the replies of `page`, and their named authors' badges
+    (which the reputation tags then find in the context)."""
     opening = with_author_names(topic.posts.filter(is_opening=True)).first()
-    return opening, list(page.object_list)
+    replies = list(page.object_list)
+    return opening, replies, badges_for([opening, *replies], topic.community)
 
 
 def _page_to_show(request, topic, state, replies: int):
