@@ -11,6 +11,13 @@ a page for at most `PAGE_CACHE_SECONDS`; with Redis the bump reaches every worke
 
 A page is kept only when nothing personal went into it: no signed-in person, no flash
 message, no CSRF token rendered (anonymous pages have none), a 200 answer.
+
+Signed-in readers get their pages rendered afresh from values kept under the same
+generation (`remembered`): a community, a topic and its posts, counts, tags, polls,
+reactions, and each reader's membership and own marks. The generation is bumped now
+and again when the change commits (a request in between cannot keep the old value),
+and by any change of a membership or a block (koinon/core/signals.py). A page reads the
+values it needs in one round trip (`preloaded`).
 """
 
 import hashlib
