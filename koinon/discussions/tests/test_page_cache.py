@@ -326,3 +326,14 @@ def test_reactions_and_flags_show_at_once_each_to_its_reader(client, topic, memb
     assert seen_by(mentor) == (0, False)
     actions.do_remove_reaction(member, reply, "helpful")
     assert seen_by(member) == (0, True)
+
+
+def test_a_bump_is_repeated_when_the_change_commits(django_capture_on_commit_callbacks):
+    """A request that reads between the change and its commit keeps the old value under
+    the new generation; the second bump drops it."""
+    from koinon.lib import page_cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.bump_community("pm")
+        assert cache.get("pages:generation:pm") == 1
+    assert cache.get("pages:generation:pm") == 2
