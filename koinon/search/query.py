@@ -100,10 +100,11 @@ def search(
 def _hits(allowed, query, any_of, filters, limit, offset, window) -> tuple[int, list]:
     """How many match, and the page asked for, best first: (id, title, snippet) each,
     with the matching words marked."""
-    postgres = connection.vendor == "postgresql"
-    rank, highlight = (_postgres, _postgres_hits) if postgres else (_sqlite, _sqlite_hits)
-    count, ranked = rank(allowed, query, any_of, filters, limit, offset, window)
-    return count, highlight(query, any_of, ranked) if ranked else []
+    if connection.vendor == "postgresql":
+        count, ranked = _postgres(allowed, query, any_of, filters, limit, offset, window)
+        return count, _postgres_hits(query, any_of, ranked) if ranked else []
+    count, ranked, words = _sqlite(allowed, query, any_of, filters, limit, offset, window)
+    return count, _sqlite_hits(words, ranked) if ranked else []
 
 
 def _kept_hits(asked: tuple) -> tuple[int, list]:
@@ -212,8 +213,9 @@ def _kind_words(value) -> list[str]:
 # --- SQLite: FTS5 ---------------------------------------------------------------------
 
 
-def fts_match(query: str, any_of: list[str] | None = None) -> str:
-    """The words of `query` as an FTS5 expression: every word, the last one as a prefix.
+def fts_match(query: str, any_of: list[str] | None = None, prefix=True) -> str:
+    """The words of `query` as an FTS5 expression: every word, the last one as a prefix
+    (unless not `prefix`).
 
     With `any_of`, those words joined by OR instead.
     """
@@ -221,7 +223,7 @@ def fts_match(query: str, any_of: list[str] | None = None) -> str:
         return " OR ".join(f'"{t}"' for t in any_of)
     terms = WORD.findall(query.lower())[:MAX_TERMS]
     parts = [f'"{t}"' for t in terms]
-    if len(terms[-1]) >= 3:
+    if prefix and len(terms[-1]) >= 3:
         parts[-1] += "*"
     return " ".join(parts)
 
@@ -243,31 +245,39 @@ def _sqlite(allowed, query, any_of, filters, limit, offset, window):
     whole table: ranked with the policy's "scopepublic" (most rows), each search would
     read that whole posting list. The facets weigh nothing in the rank, so ranking
     needs only the words, intersected here with the window.
+
+    The last word is taken whole first: when it alone fills a window, its latest
+    matches are the ones to rank, and FTS5 need not merge the posting lists of every
+    word it begins (6 to 10 times the reading for a common one). Otherwise, as a prefix.
+    Returns the count, the page, and the words it matched (for the highlights).
     """
     scope = _facet_expression(allowed, filters)
     if scope is None:
-        return 0, []
-    words = _fts_words(query, any_of)
-    match = f"{words} AND {scope}"
-    source, where, params = _fts_source(match, filters)
+        return 0, [], ""
+    whole, prefix = _fts_words(query, any_of, prefix=False), _fts_words(query, any_of)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {FTS_TABLE}.rowid FROM {source} WHERE {where}"  # noqa: S608
-            f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s",
-            [*params, window + 1],
-        )
-        latest = [row[0] for row in cursor.fetchall()]
+        for words in dict.fromkeys([whole, prefix]):
+            match = f"{words} AND {scope}"
+            source, where, params = _fts_source(match, filters)
+            cursor.execute(
+                f"SELECT {FTS_TABLE}.rowid FROM {source} WHERE {where}"  # noqa: S608
+                f" ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s",
+                [*params, window + 1],
+            )
+            latest = [row[0] for row in cursor.fetchall()]
+            if len(latest) > window:
+                break
         if not latest:
-            return 0, []
+            return 0, [], words
         ranked = _ranked(cursor, words, match, latest[:window], limit + offset)[offset:]
-    return len(latest), ranked
+    return len(latest), ranked, words
 
 
-def _fts_words(query, any_of) -> str:
-    return f"{{title body}} : ({fts_match(query, any_of)})"
+def _fts_words(query, any_of, prefix=True) -> str:
+    return f"{{title body}} : ({fts_match(query, any_of, prefix)})"
 
 
-def _sqlite_hits(query, any_of, ranked) -> list[tuple]:
+def _sqlite_hits(words, ranked) -> list[tuple]:
     """(id, highlighted title, snippet) of the `ranked` documents still indexed.
 
     Highlights only for the page shown: made in the ranking query, they would be made
@@ -279,7 +289,7 @@ def _sqlite_hits(query, any_of, ranked) -> list[tuple]:
         cursor.execute(
             f"SELECT {FTS_COLUMNS} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
             f" AND {FTS_TABLE}.rowid >= %s AND +{FTS_TABLE}.rowid IN ({marks})",
-            [START, STOP, START, STOP, _fts_words(query, any_of), min(ranked), *ranked],
+            [START, STOP, START, STOP, words, min(ranked), *ranked],
         )
         found = {row[0]: row for row in cursor.fetchall()}
     return [found[pk] for pk in ranked if pk in found]

@@ -334,3 +334,24 @@ def test_postgres_finds_the_same_latest_matches_from_the_newest_documents_first(
     found = search(outsider, "kanban board", window=3)
     assert (found.total, found.capped) == (expected.total, expected.capped) == (3, True)
     assert [r.url for r in found.items] == [r.url for r in expected.items]
+
+
+def test_sqlite_takes_the_last_word_whole_when_it_alone_fills_a_window(
+    community, member, outsider, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own plan")
+    settings.SEARCH_CACHE_SECONDS = 0  # each search ranked anew
+    for n in range(3):
+        make_topic(member, community, title=f"Kanban board {n}", body="Columns.")
+    make_topic(member, community, title="Kanbanize the backlog", body="Cards.")
+    with CaptureQueriesContext(connection) as queries:
+        whole = search(outsider, "kanban", window=2)
+    assert (whole.total, whole.capped) == (2, True)
+    assert not any('"kanban"*' in q["sql"] or '"kanban"*' in str(q) for q in queries)
+    # Too few matches whole: the last word is a prefix, as typed so far.
+    assert search(outsider, "kanban", window=5).total == 4
+    assert search(outsider, "kanb").total == 4
