@@ -37,6 +37,7 @@ from koinon.search.models import Document
 START, STOP = "\ue000", "\ue001"  # private-use marks, replaced by <mark> after escaping
 MAX_TERMS = 12
 CANDIDATES = 1000  # the latest matches a search ranks (a common word costs no more)
+WHOLE_WORDS_ENOUGH = 20  # matches of the last word whole that make a prefix pointless
 SIMILAR_WINDOW = 500  # suggestions: the best five among the latest 500 matching topics
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -246,9 +247,11 @@ def _sqlite(allowed, query, any_of, filters, limit, offset, window):
     read that whole posting list. The facets weigh nothing in the rank, so ranking
     needs only the words, intersected here with the window.
 
-    The last word is taken whole first: when it alone fills a window, its latest
-    matches are the ones to rank, and FTS5 need not merge the posting lists of every
-    word it begins (6 to 10 times the reading for a common one). Otherwise, as a prefix.
+    The last word is taken whole first. A prefix is for a word still being typed or cut
+    short ("kanb"), which finds few matches whole: when the whole words find a page of
+    results (`WHOLE_WORDS_ENOUGH`), they are the ones to rank, and FTS5 need not merge
+    the posting lists of every word the last one begins (6 to 10 times the reading for
+    a common one), nor read the words' posting lists a second time.
     Returns the count, the page, and the words it matched (for the highlights).
     """
     scope = _facet_expression(allowed, filters)
@@ -265,7 +268,7 @@ def _sqlite(allowed, query, any_of, filters, limit, offset, window):
                 [*params, window + 1],
             )
             latest = [row[0] for row in cursor.fetchall()]
-            if len(latest) > window:
+            if len(latest) >= min(WHOLE_WORDS_ENOUGH, window + 1):
                 break
         if not latest:
             return 0, [], words
