@@ -7,6 +7,7 @@ ranking, so hidden content never reaches a result, a count or a snippet.
 """
 
 import hashlib
+import json
 import math
 import operator
 import re
@@ -241,11 +242,11 @@ def _sqlite(allowed, query, any_of, filters, limit, offset, window):
     """FTS5 answers the words, the policy and the filters from its posting lists.
 
     First the latest `window` matches (their count, and the oldest of them as a floor),
-    then bm25 ranks the matches from that floor on (the shown page gets its highlights
-    from `_sqlite_hits`). bm25 weighs every phrase of its query by how many rows hold it, in the
-    whole table: ranked with the policy's "scopepublic" (most rows), each search would
-    read that whole posting list. The facets weigh nothing in the rank, so ranking
-    needs only the words, intersected here with the window.
+    then bm25 ranks the window's rows (`_ranked`; the shown page gets its highlights
+    from `_sqlite_hits`). bm25 weighs every phrase of its query by how many rows hold
+    it, in the whole table: ranked with the policy's "scopepublic" (most rows), each
+    search would read that whole posting list. The facets weigh nothing in the rank,
+    so ranking needs only the words.
 
     The last word is taken whole first. A prefix is for a word still being typed or cut
     short ("kanb"), which finds few matches whole: when the whole words find a page of
@@ -257,9 +258,10 @@ def _sqlite(allowed, query, any_of, filters, limit, offset, window):
     scope = _facet_expression(allowed, filters)
     if scope is None:
         return 0, [], ""
-    whole, prefix = _fts_words(query, any_of, prefix=False), _fts_words(query, any_of)
+    whole, prefix = fts_match(query, any_of, prefix=False), fts_match(query, any_of)
     with connection.cursor() as cursor:
-        for words in dict.fromkeys([whole, prefix]):
+        for phrases in dict.fromkeys([whole, prefix]):
+            words = _in_text(phrases)
             match = f"{words} AND {scope}"
             source, where, params = _fts_source(match, filters)
             cursor.execute(
@@ -272,12 +274,13 @@ def _sqlite(allowed, query, any_of, filters, limit, offset, window):
                 break
         if not latest:
             return 0, [], words
-        ranked = _ranked(cursor, words, match, latest[:window], limit + offset)[offset:]
-    return len(latest), ranked, words
+        ranked = _ranked(cursor, phrases, any_of, latest[:window], limit + offset)
+    return len(latest), ranked[offset:], words
 
 
-def _fts_words(query, any_of, prefix=True) -> str:
-    return f"{{title body}} : ({fts_match(query, any_of, prefix)})"
+def _in_text(phrases: str) -> str:
+    """FTS5 `phrases` looked for in the title and body, not in the facets."""
+    return f"{{title body}} : ({phrases})"
 
 
 def _sqlite_hits(words, ranked) -> list[tuple]:
@@ -298,28 +301,55 @@ def _sqlite_hits(words, ranked) -> list[tuple]:
     return [found[pk] for pk in ranked if pk in found]
 
 
-def _ranked(cursor, words, match, kept, count) -> list[int]:
+def _ranked(cursor, phrases, any_of, kept, count) -> list[int]:
     """The best `count` rows of `kept` (the window), by bm25.
 
-    Ranked on the words alone when at least a quarter of the rows holding them are in
-    the window; when the policy or a filter leaves out most of them, on the whole
-    expression (its phrases are then the rarer ones). The share is measured on the
-    window's newest quarter: a quarter of the reading for the same answer.
+    bm25 is computed for the window's rows only ("+rowid IN" filters the words' rows
+    from the window's floor as FTS5 reads them). Its weight for each word counts the
+    word's rows in the whole table: for a word in a tenth of them, more than the rest of
+    the search. So, when every word must match, a word found `COMMON_RATIO` times as
+    often as the rarest is left out of the ranking: every row of the window holds it,
+    and its weight is a fraction of the rarest word's.
     """
-    floor, window = kept[-1], set(kept)
-    sample = kept[: max(1, len(kept) // 4)]
-    cursor.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-        f" AND {FTS_TABLE}.rowid >= %s LIMIT %s)",
-        [words, sample[-1], 4 * len(sample) + 1],
-    )
-    lean = cursor.fetchone()[0] <= 4 * len(sample)
+    if not any_of:
+        phrases = _weighty(cursor, phrases.split(" "))
     cursor.execute(
         f"SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-        f" AND {FTS_TABLE}.rowid >= %s ORDER BY {FTS_RANK}",
-        [words if lean else match, floor],
+        f" AND {FTS_TABLE}.rowid >= %s"
+        f" AND +{FTS_TABLE}.rowid IN (SELECT value FROM json_each(%s))"
+        f" ORDER BY {FTS_RANK} LIMIT %s",
+        [_in_text(phrases), kept[-1], json.dumps(kept), count],
     )
-    return [pk for (pk,) in cursor.fetchall() if pk in window][:count]
+    return [pk for (pk,) in cursor.fetchall()]
+
+
+COMMON_RATIO = 10  # a word this many times as common as the rarest weighs little
+COUNT_SECONDS = 24 * 3600  # how long a word's count of rows is kept: it only guides
+
+
+def _weighty(cursor, phrases: list[str]) -> str:
+    """`phrases` without those found `COMMON_RATIO` times as often as the rarest."""
+    if len(phrases) < 2:
+        return phrases[0]
+    counts = _row_counts(cursor, phrases)
+    rarest = min(phrases, key=counts.get)
+    limit = counts[rarest] * COMMON_RATIO
+    return " ".join(p for p in phrases if p == rarest or counts[p] < limit)
+
+
+def _row_counts(cursor, phrases) -> dict[str, int]:
+    """How many rows hold each of `phrases`, kept for `COUNT_SECONDS`."""
+    keys = {p: "search:rows:" + hashlib.sha256(p.encode()).hexdigest() for p in phrases}
+    found = cache.get_many(list(keys.values()))
+    for phrase, key in keys.items():
+        if key not in found:
+            cursor.execute(
+                f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+                [_in_text(phrase)],
+            )
+            found[key] = cursor.fetchone()[0]
+            cache.set(key, found[key], COUNT_SECONDS)
+    return {phrase: found[key] for phrase, key in keys.items()}
 
 
 def _fts_source(match, filters):

@@ -296,8 +296,8 @@ def test_moving_and_answering_update_the_facets(community, member, mentor, moder
 
 @pytest.mark.parametrize("private_topics", [0, 30])
 def test_ranking_keeps_to_what_the_reader_may_see(community, member, outsider, private_topics):
-    """Ranked on the words alone, or (when the policy leaves out most matches) on the
-    whole expression: either way only readable posts, best first, counted right."""
+    """Ranked among the window's rows only, whether the policy leaves out few matches or
+    most: only readable posts, best first, counted right."""
     club = CommunityFactory(slug="club", visibility=Visibility.PRIVATE)
     MembershipFactory(community=club, user=member)
     for n in range(private_topics):
@@ -335,6 +335,48 @@ def test_postgres_finds_the_same_latest_matches_from_the_newest_documents_first(
     found = search(outsider, "kanban board", window=3)
     assert (found.total, found.capped) == (expected.total, expected.capped) == (3, True)
     assert [r.url for r in found.items] == [r.url for r in expected.items]
+
+
+def test_sqlite_ranks_without_a_word_far_more_common_than_the_rarest(
+    community, member, outsider, settings, monkeypatch
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from koinon.search import query
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own ranking")
+    settings.SEARCH_CACHE_SECONDS = 0  # each search ranked anew
+    cache.clear()
+    monkeypatch.setattr(query, "COMMON_RATIO", 3)
+    monkeypatch.setattr(query, "WHOLE_WORDS_ENOUGH", 1)  # the last word whole, no prefix
+    for n in range(6):
+        make_topic(member, community, title=f"Weekly meeting {n}", body="Agenda.")
+    make_topic(member, community, title="Budget", body="The budget meeting, budget first.")
+    make_topic(member, community, title="Meeting notes", body="One budget line.")
+
+    def ranking_queries(text):
+        with CaptureQueriesContext(connection) as queries:
+            results = search(outsider, text)
+        ranking = [q["sql"] for q in queries if "ORDER BY bm25" in q["sql"]]
+        counts = [q["sql"] for q in queries if "SELECT count(*)" in q["sql"]]
+        return results, ranking, counts
+
+    # "meeting" is in 8 rows, "budget" in 2: "meeting" is left out of the ranking.
+    results, ranking, counts = ranking_queries("budget meeting")
+    assert titles(results) == ["Budget", "Meeting notes"]
+    assert len(ranking) == 1 and '"budget"' in ranking[0] and '"meeting"' not in ranking[0]
+    assert len(counts) == 2  # each word's rows, counted once...
+    _results, _ranking, counts = ranking_queries("meeting budget")
+    assert counts == []  # ...and kept
+    # Words about as common as each other, or a word alone, are all ranked on.
+    monkeypatch.setattr(query, "COMMON_RATIO", 5)
+    results, ranking, _counts = ranking_queries("budget meeting")
+    assert '"budget"' in ranking[0] and '"meeting"' in ranking[0]
+    results, ranking, counts = ranking_queries("meeting")
+    assert results.total == 8 and '"meeting"' in ranking[0] and counts == []
 
 
 def test_sqlite_takes_the_last_word_whole_when_it_alone_finds_enough(
