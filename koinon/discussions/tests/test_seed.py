@@ -31,6 +31,17 @@ def test_seed_writes_consistent_topics_posts_and_index(capsys):
     assert all(h and HANDLE_RE.match(h) for h in handles)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_seed_vacuums_postgresql_after_the_bulk_load():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        call_command("seed", posts=100, no_index=True)
+    last = [q["sql"] for q in queries if "ANALYZE" in q["sql"]][-1]
+    assert last == ("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
 def test_seeded_content_is_searchable_and_new_rows_follow():
     call_command("seed", posts=200)
     topic = Topic.objects.filter(community__visibility="public").first()
