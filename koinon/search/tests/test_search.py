@@ -200,6 +200,7 @@ def test_search_page_queries_do_not_grow_with_results(client, community, member)
             client.get(reverse("search"), {"q": "sprint"})
         return len(context)
 
+    queries()  # the counts that guide SQLite's plan are kept from here on
     make_topic(member, community, title="Sprint review", tags="agile")
     few = queries()
     for n in range(30):
@@ -377,6 +378,54 @@ def test_sqlite_ranks_without_a_word_far_more_common_than_the_rarest(
     assert '"budget"' in ranking[0] and '"meeting"' in ranking[0]
     results, ranking, counts = ranking_queries("meeting")
     assert results.total == 8 and '"meeting"' in ranking[0] and counts == []
+
+
+@pytest.mark.parametrize("public_topics", [1, 6])
+@pytest.mark.parametrize("max_closed", [100, 1])
+def test_sqlite_policy_leaves_out_closed_communities_or_keeps_to_readable_ones(
+    community, member, outsider, settings, monkeypatch, public_topics, max_closed
+):
+    """With more public rows than private ones, SQLite's match names the communities
+    the reader may not read (when they are few); otherwise those they may. Either way,
+    the same results, and a private community made after the counts were kept is left
+    out too."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from koinon.search import query
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own plan")
+    settings.SEARCH_CACHE_SECONDS = 0  # each search ranked anew
+    monkeypatch.setattr(query, "MAX_CLOSED", max_closed)
+    club, guild = (
+        CommunityFactory(slug=slug, visibility=Visibility.PRIVATE) for slug in ("club", "guild")
+    )
+    MembershipFactory(community=club, user=member)
+    for n in range(public_topics):
+        make_topic(member, community, title=f"Wombat walk {n}", body="Public.")
+    for place in (club, guild, guild):
+        author = MembershipFactory(community=place).user
+        make_topic(author, place, title=f"Wombat in {place.slug}", body="Private.")
+    cache.clear()
+    query._rows_by_community()  # kept: 1 or 6 public rows against 3 private ones
+    secret = CommunityFactory(slug="secret", visibility=Visibility.SECRET)
+    make_topic(MembershipFactory(community=secret).user, secret, title="Wombat secret")
+
+    def found(user):
+        with CaptureQueriesContext(connection) as queries:
+            results = search(user, "wombat")
+        window = next(q["sql"] for q in queries if "rowid DESC" in q["sql"])
+        return sorted(r.community_slug for r in results.items), results.total, window
+
+    slugs, total, window = found(outsider)
+    assert slugs == ["pm"] * public_topics and total == public_topics
+    # Closed to the outsider: club, guild (3 rows) and secret; to the member: 2 rows.
+    assert ("NOT facets" in window) == (public_topics >= 3 and max_closed >= 3)
+    slugs, total, window = found(member)
+    assert slugs == ["club"] + ["pm"] * public_topics and total == public_topics + 1
+    assert ("NOT facets" in window) == (max_closed >= 2)
 
 
 def test_sqlite_takes_the_last_word_whole_when_it_alone_finds_enough(
