@@ -16,7 +16,7 @@ stops gunicorn. Everything targets 127.0.0.1 and stops by itself.
 
 "search" asks one search again and again: after the first, its ranking is kept (as for
 a popular search). "new searches" asks a different one each time (the words of the
-community's topic titles, alone then in pairs), so none is kept: the cost of a search
+community's topic titles, alone and in pairs, shuffled), so none is kept: the cost of a search
 nobody asked before. The cache (the bench's own Redis database) is emptied first, and
 the run starts with how long this machine takes for a fixed piece of Python, to compare
 runs on different machines.
@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import random
 import re
 import signal
 import statistics
@@ -93,11 +94,19 @@ def pick_targets(search_term: str | None) -> dict:
 
 
 def new_searches(community):
-    """Endless different searches: each word of the topic titles, then pairs of them."""
+    """Endless different searches: each word of the topic titles and each pair of them,
+    in a shuffled order (the same at every run), then triples.
+
+    Shuffled, every part of the run (anonymous, member, unqueued) asks the same mix of
+    rare and common words: in alphabetical order the first parts asked the lone words
+    and the pairs of the first few.
+    """
     titles = community.topics.values_list("title", flat=True)[:5000]
     words = sorted({w.lower() for t in titles for w in re.findall(r"\w+", t) if len(w) > 4})
-    pairs = (f"{a}+{b}" for a, b in itertools.permutations(words, 2))
-    return (f"/search/?q={q}" for q in itertools.chain(words, pairs))
+    asked = [(w,) for w in words] + list(itertools.permutations(words, 2))
+    random.Random(0).shuffle(asked)
+    triples = itertools.permutations(words, 3)
+    return (f"/search/?q={'+'.join(q)}" for q in itertools.chain(asked, triples))
 
 
 def cpu_reference_ms() -> float:

@@ -32,7 +32,7 @@ def test_seed_writes_consistent_topics_posts_and_index(capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_seed_vacuums_postgresql_after_the_bulk_load():
+def test_seed_vacuums_postgresql_and_merges_sqlite_s_index_after_the_bulk_load():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -40,6 +40,8 @@ def test_seed_vacuums_postgresql_after_the_bulk_load():
         call_command("seed", posts=100, no_index=True)
     last = [q["sql"] for q in queries if "ANALYZE" in q["sql"]][-1]
     assert last == ("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    merged = any("VALUES ('optimize')" in q["sql"] for q in queries)
+    assert merged == (connection.vendor == "sqlite")
 
 
 def test_seeded_content_is_searchable_and_new_rows_follow():
