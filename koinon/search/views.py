@@ -2,9 +2,10 @@ from dataclasses import astuple
 
 from django.core.paginator import Page, Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from koinon.lib.fragments import render_many
+from koinon.lib import fragments
 from koinon.search.forms import SearchForm
 from koinon.search.query import search
 
@@ -44,27 +45,26 @@ def search_page(request):
         "page": page,
         "query": params.urlencode(),
         "filtered": bool(form.errors) or any(params.get(name) for name in FILTERS),
-        "result_items": _rendered(results.items) if results else [],
+        "results_html": _rendered(results.items) if results else "",
     }
     return render(request, "search/search.html", context)
 
 
 FILTERS = [name for name in SearchForm.base_fields if name != "q"]
-RESULT_TEMPLATE = "search/partials/result.html"
+RESULTS_TEMPLATE = "search/partials/results.html"
 
 
-def _rendered(items) -> list:
-    """Each result's HTML, kept by what it shows (a result shown before is not rendered
-    again; one whose title or author changed since is another fragment)."""
-    rendered = render_many(
-        RESULT_TEMPLATE,
-        (RESULT_TEMPLATE,),
-        list(enumerate(items)),
-        lambda pair: astuple(pair[1]),
-        lambda pair: {"r": pair[1]},
-        ident=lambda pair: pair[0],
+def _rendered(items) -> str:
+    """The results' HTML, kept by all they show: a page of results shown before is not
+    rendered again; one whose title or author changed since is another fragment. A
+    single fragment, rendered in one pass: most searches are asked once, and the same
+    result under another search has other marked words."""
+    html = fragments.shared(
+        RESULTS_TEMPLATE,
+        tuple(astuple(item) for item in items),
+        lambda: render_to_string(RESULTS_TEMPLATE, {"results": items}),
     )
-    return [mark_safe(rendered[i]) for i in range(len(items))]  # noqa: S308 - our own render
+    return mark_safe(html)  # noqa: S308 - our own render
 
 
 def _page_number(request) -> int:
