@@ -272,9 +272,14 @@ def content_communities_for(user):
 
 
 def member_community_ids(user) -> list[int]:
+    return list(member_communities_subquery(user).values_list("community_id", flat=True))
+
+
+def member_communities_subquery(user):
+    """The ids of `user`'s communities, as a query to put inside another (`pk__in`)."""
     if not _authenticated(user):
-        return []
-    return list(Membership.objects.filter(user=user).values_list("community_id", flat=True))
+        return Membership.objects.none().values("community_id")
+    return Membership.objects.filter(user=user).values("community_id")
 
 
 # --- Fetch and authorise in one call --------------------------------------------

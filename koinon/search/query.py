@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from koinon.accounts.models import display_names
 from koinon.communities.models import Community, Visibility
-from koinon.communities.policy import member_community_ids
+from koinon.communities.policy import member_communities_subquery
 from koinon.discussions.models import TopicKind
 from koinon.discussions.policy import ANONYMOUS_LABEL
 from koinon.search import index, kinds
@@ -136,11 +136,8 @@ def readable_communities(user) -> dict[int, str]:
     """{community id: visibility} of the communities whose content `user` may read:
     the public ones and their own (as `content_communities_for`, without its join of
     every membership)."""
-    public = Q(visibility=Visibility.PUBLIC)
-    member_of = member_community_ids(user)
-    if member_of:
-        public |= Q(pk__in=member_of)
-    return dict(Community.objects.filter(public).values_list("pk", "visibility"))
+    readable = Q(visibility=Visibility.PUBLIC) | Q(pk__in=member_communities_subquery(user))
+    return dict(Community.objects.filter(readable).values_list("pk", "visibility"))
 
 
 def similar_topics(user, text: str, community=None, limit=5) -> list:
