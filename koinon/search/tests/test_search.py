@@ -338,7 +338,7 @@ def test_postgres_finds_the_same_latest_matches_from_the_newest_documents_first(
     assert [r.url for r in found.items] == [r.url for r in expected.items]
 
 
-def test_sqlite_ranks_without_a_word_far_more_common_than_the_rarest(
+def test_sqlite_ranks_without_words_far_more_common_than_the_rarest(
     community, member, outsider, settings, monkeypatch
 ):
     from django.core.cache import cache
@@ -352,6 +352,7 @@ def test_sqlite_ranks_without_a_word_far_more_common_than_the_rarest(
     settings.SEARCH_CACHE_SECONDS = 0  # each search ranked anew
     cache.clear()
     monkeypatch.setattr(query, "COMMON_RATIO", 3)
+    monkeypatch.setattr(query, "COMMON_SHARE", 2.0)  # no word is too common to weigh
     monkeypatch.setattr(query, "WHOLE_WORDS_ENOUGH", 1)  # the last word whole, no prefix
     for n in range(6):
         make_topic(member, community, title=f"Weekly meeting {n}", body="Agenda.")
@@ -378,6 +379,11 @@ def test_sqlite_ranks_without_a_word_far_more_common_than_the_rarest(
     assert '"budget"' in ranking[0] and '"meeting"' in ranking[0]
     results, ranking, counts = ranking_queries("meeting")
     assert results.total == 8 and '"meeting"' in ranking[0] and counts == []
+    # In more than half the rows (8 of 8, against "budget"'s 2): too common to weigh.
+    monkeypatch.setattr(query, "COMMON_SHARE", 0.5)
+    results, ranking, _counts = ranking_queries("budget meeting")
+    assert '"budget"' in ranking[0] and '"meeting"' not in ranking[0]
+    assert titles(results) == ["Budget", "Meeting notes"]
 
 
 @pytest.mark.parametrize("public_topics", [1, 6])
