@@ -417,12 +417,11 @@ def _scope_words(allowed) -> tuple[list[str], list[str]]:
 
 def _rows_by_community() -> dict[int, int]:
     """{community id: its documents}, kept for `COUNT_SECONDS`."""
-    rows = cache.get(ROWS_BY_COMMUNITY_KEY)
-    if rows is None:
-        counted = Document.objects.values_list("community_id").annotate(n=Count("id"))
-        rows = dict(counted.order_by())
-        cache.set(ROWS_BY_COMMUNITY_KEY, rows, COUNT_SECONDS)
-    return rows
+
+    def count():
+        return dict(Document.objects.values_list("community_id").annotate(n=Count("id")).order_by())
+
+    return cache.get_or_set(ROWS_BY_COMMUNITY_KEY, count, COUNT_SECONDS)
 
 
 ROWS_BY_COMMUNITY_KEY = "search:rows-by-community"
