@@ -28,6 +28,20 @@ def anonymous_ok(community):
     return community
 
 
+@pytest.fixture
+def ranked_anew_on(settings):
+    """For a test of one backend's own plan: skipped on the other; no search kept."""
+
+    def on(vendor):
+        from django.db import connection
+
+        if connection.vendor != vendor:
+            pytest.skip(f"{vendor}'s own plan")
+        settings.SEARCH_CACHE_SECONDS = 0
+
+    return on
+
+
 def titles(results):
     return [r.topic_title for r in results.items]
 
@@ -319,15 +333,11 @@ def test_ranking_keeps_to_what_the_reader_may_see(community, member, outsider, p
 
 @pytest.mark.parametrize("span", [2, 5, 10**9])
 def test_postgres_finds_the_same_latest_matches_from_the_newest_documents_first(
-    community, member, outsider, monkeypatch, settings, span
+    community, member, outsider, monkeypatch, ranked_anew_on, span
 ):
-    from django.db import connection
-
     from koinon.search import query
 
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's own plan")
-    settings.SEARCH_CACHE_SECONDS = 0  # each search ranked anew
+    ranked_anew_on("postgresql")
     for n in range(6):
         make_topic(member, community, title=f"Kanban board {n}", body="Columns and limits.")
     make_topic(member, community, title="Retrospectives", body="Formats.")
@@ -339,7 +349,7 @@ def test_postgres_finds_the_same_latest_matches_from_the_newest_documents_first(
 
 
 def test_sqlite_ranks_without_words_far_more_common_than_the_rarest(
-    community, member, outsider, settings, monkeypatch
+    community, member, outsider, ranked_anew_on, monkeypatch
 ):
     from django.core.cache import cache
     from django.db import connection
@@ -347,9 +357,7 @@ def test_sqlite_ranks_without_words_far_more_common_than_the_rarest(
 
     from koinon.search import query
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's own ranking")
-    settings.SEARCH_CACHE_SECONDS = 0  # each search ranked anew
+    ranked_anew_on("sqlite")
     cache.clear()
     monkeypatch.setattr(query, "COMMON_RATIO", 3)
     monkeypatch.setattr(query, "COMMON_SHARE", 2.0)  # no word is too common to weigh
@@ -389,7 +397,7 @@ def test_sqlite_ranks_without_words_far_more_common_than_the_rarest(
 @pytest.mark.parametrize("public_topics", [1, 6])
 @pytest.mark.parametrize("max_closed", [100, 1])
 def test_sqlite_policy_leaves_out_closed_communities_or_keeps_to_readable_ones(
-    community, member, outsider, settings, monkeypatch, public_topics, max_closed
+    community, member, outsider, ranked_anew_on, monkeypatch, public_topics, max_closed
 ):
     """With more public rows than private ones, SQLite's match names the communities
     the reader may not read (when they are few); otherwise those they may. Either way,
@@ -401,9 +409,7 @@ def test_sqlite_policy_leaves_out_closed_communities_or_keeps_to_readable_ones(
 
     from koinon.search import query
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's own plan")
-    settings.SEARCH_CACHE_SECONDS = 0  # each search ranked anew
+    ranked_anew_on("sqlite")
     monkeypatch.setattr(query, "MAX_CLOSED", max_closed)
     club, guild = (
         CommunityFactory(slug=slug, visibility=Visibility.PRIVATE) for slug in ("club", "guild")
@@ -435,16 +441,14 @@ def test_sqlite_policy_leaves_out_closed_communities_or_keeps_to_readable_ones(
 
 
 def test_sqlite_takes_the_last_word_whole_when_it_alone_finds_enough(
-    community, member, outsider, settings, monkeypatch
+    community, member, outsider, ranked_anew_on, monkeypatch
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from koinon.search import query
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's own plan")
-    settings.SEARCH_CACHE_SECONDS = 0  # each search ranked anew
+    ranked_anew_on("sqlite")
     for n in range(3):
         make_topic(member, community, title=f"Kanban board {n}", body="Columns.")
     make_topic(member, community, title="Kanbanflow for the backlog", body="Cards.")
