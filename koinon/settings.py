@@ -126,6 +126,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "koinon" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `{% url %}` reversing each address once per process.
+            "builtins": ["koinon.core.templatetags.kept_urls"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

@@ -43,6 +43,13 @@ class Access:
     membership: Membership | None
     _group_roles: dict = field(default_factory=dict)
     _pending: bool | None = None
+    # The reader's id (None for a visitor), read once: `user` is often the request's
+    # lazy user, on which every attribute read goes through a proxy.
+    user_id: int | None = field(init=False, default=None)
+
+    def __post_init__(self):
+        if self.user is not None and self.user.is_authenticated:
+            self.user_id = self.user.pk
 
     @property
     def role(self) -> str | None:

@@ -24,7 +24,7 @@ ANONYMOUS_LABEL = _("Anonymous member")
 
 
 def is_self(access: Access, user_id) -> bool:
-    return user_id is not None and access.user.is_authenticated and access.user.pk == user_id
+    return user_id is not None and access.user_id == user_id
 
 
 def sees_hidden(access: Access, item) -> bool:

@@ -37,7 +37,7 @@ from koinon.discussions.models import (
     Topic,
     TopicState,
 )
-from koinon.lib import page_cache
+from koinon.lib import page_cache, person_counts
 from koinon.lib.errors import ActionError
 from koinon.lib.http import is_htmx, paginate
 from koinon.lib.markdown import render_markdown
@@ -90,7 +90,8 @@ def filter_topics(topics, filters: dict):
 
 
 def topic_list(request, slug):
-    with page_cache.preloaded(slug, _kept_for_topic_list(request)):
+    header = person_counts.keys_for(request.user)
+    with page_cache.preloaded(slug, _kept_for_topic_list(request), also=header):
         return _topic_list(request, slug)
 
 
@@ -277,19 +278,21 @@ def _ordered_replies(topic):
     return replies.order_by(accepted, "-helpful_count", "created_at", "id")
 
 
-def decorate_posts(posts, topic, access):
+def decorate_posts(posts, topic, access, kept_page=None):
     """Attach what each post shows: author name, reactions and the reader's buttons.
 
     The reaction counts, and the reader's own reactions and open flags, are kept until
-    the community changes (every reaction and flag does): one cache read, no query."""
+    the community changes (every reaction and flag does): one cache read, no query.
+    They are kept under `kept_page` (a page of the topic, the same posts within a
+    generation), else under the posts' ids."""
     posts = list(posts)
     ids = [p.pk for p in posts]
-    page = hashlib.sha256(repr(ids).encode()).hexdigest()[:32]
+    page = kept_page or hashlib.sha256(repr(ids).encode()).hexdigest()[:32]
     kept = page_cache.remembered_many(
         topic.community.slug,
         {
             f"topic:{topic.pk}:reactions:{page}": lambda: _reaction_counts(ids),
-            f"topic:{topic.pk}:marks:{access.user.pk}:{page}": lambda: _reader_marks(access, ids),
+            _marks_name(topic, access, page): lambda: _reader_marks(access, ids),
         },
     )
     counts, (mine, flagged) = kept.values()
@@ -299,6 +302,10 @@ def decorate_posts(posts, topic, access):
         _decorate(post, access, counts.get(post.pk, {}), mine.get(post.pk, set()), names)
     moderation_policy.decorate_posts(posts, access, flagged)  # hidden text masked
     return posts
+
+
+def _marks_name(topic, access, page: str) -> str:
+    return f"topic:{topic.pk}:marks:{access.user.pk}:{page}"
 
 
 def _reaction_counts(post_ids) -> dict:
@@ -349,10 +356,15 @@ def _topic_context(request, topic, access, state=None):
     paginator.count = page_cache.remembered_for(topic, "replies", replies.count)
     page = paginator.get_page(_page_to_show(request, topic, state, paginator.count))
     # Every reader gets the same posts (hidden ones masked per reader below).
-    opening, page.object_list, badges = page_cache.remembered_for(
-        topic, f"posts-and-badges:page:{page.number}", lambda: _page_posts(topic, page)
-    )
-    posts = decorate_posts([opening, *page] if opening else list(page), topic, access)
+    kept_page = f"page:{page.number}"
+    names = [f"topic:{topic.pk}:{name}:{kept_page}" for name in ("posts-and-badges", "reactions")]
+    names.append(_marks_name(topic, access, kept_page))
+    with page_cache.preloaded(topic.community.slug, names):
+        opening, page.object_list, badges = page_cache.remembered_for(
+            topic, f"posts-and-badges:{kept_page}", lambda: _page_posts(topic, page)
+        )
+        posts = [opening, *page] if opening else list(page)
+        posts = decorate_posts(posts, topic, access, kept_page)
     _mark_new(posts, state)
     allow_anonymous = policy.can_post_anonymously(access)
     quote = _quote(request, topic)
@@ -435,7 +447,8 @@ def _quote(request, topic) -> str:
 
 
 def topic_detail(request, slug, topic_id):
-    with page_cache.preloaded(slug, _kept_for_topic_page(request.user, topic_id)):
+    header = person_counts.keys_for(request.user)
+    with page_cache.preloaded(slug, _kept_for_topic_page(request.user, topic_id), also=header):
         topic, access = policy.get_topic_to_read(request.user, slug, topic_id)
         state = None
         if request.user.is_authenticated:

@@ -22,7 +22,6 @@ values it needs in one round trip (`preloaded`).
 
 import hashlib
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import cache as cache_on_first_call
 from functools import wraps
 from pathlib import Path
@@ -32,6 +31,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
+
+from koinon.lib import cache_reads
 
 
 def _generation_key(slug: str) -> str:
@@ -52,19 +53,11 @@ def _bump(slug: str) -> None:
         cache.set(_generation_key(slug), 1, None)
 
 
-# What `preloaded` read at once, for the request at hand: (slug, generation, {key: kept}).
-_preloaded: ContextVar[tuple | None] = ContextVar("page_cache_preloaded", default=None)
-
-
 def _kept(slug: str, key: str):
     """The community's generation, and what `key` holds if it was kept in that
     generation (None otherwise): one cache read for both, or none when preloaded."""
-    preloaded = _preloaded.get()
-    if preloaded is not None and preloaded[0] == slug and key in preloaded[2]:
-        generation, kept = preloaded[1], preloaded[2][key]
-    else:
-        found = cache.get_many([_generation_key(slug), key])
-        generation, kept = found.get(_generation_key(slug), 0), found.get(key)
+    found = cache_reads.get_many([_generation_key(slug), key])
+    generation, kept = found.get(_generation_key(slug), 0), found.get(key)
     return generation, (kept[1:] if kept is not None and kept[0] == generation else None)
 
 
@@ -82,21 +75,15 @@ def _schema() -> str:
 
 
 @contextmanager
-def preloaded(slug: str, names):
+def preloaded(slug: str, names, also=()):
     """Within, `remembered(slug, name, ...)` of any of `names` reads no cache: all were
     read at once on entering (a page that asks for six kept values waits once, not six
-    times). A name left out is read when asked, as usual."""
-    if not settings.PAGE_CACHE_SECONDS:
+    times), with the cache keys `also` (see koinon.lib.cache_reads). A name left out is
+    read when asked, as usual."""
+    keys = [_value_key(slug, name) for name in names] if settings.PAGE_CACHE_SECONDS else []
+    keys = [_generation_key(slug), *keys] if keys else []
+    with cache_reads.together([*keys, *also]):
         yield
-        return
-    keys = [_value_key(slug, name) for name in names]
-    found = cache.get_many([_generation_key(slug), *keys])
-    generation = found.get(_generation_key(slug), 0)
-    token = _preloaded.set((slug, generation, {key: found.get(key) for key in keys}))
-    try:
-        yield
-    finally:
-        _preloaded.reset(token)
 
 
 def remembered(slug: str, name: str, compute):
@@ -111,9 +98,7 @@ def remembered(slug: str, name: str, compute):
         return kept[0]
     value = compute()
     cache.set(key, (generation, value), seconds)
-    preloaded = _preloaded.get()
-    if preloaded is not None and preloaded[0] == slug and key in preloaded[2]:
-        preloaded[2][key] = (generation, value)
+    cache_reads.note(key, (generation, value))
     return value
 
 

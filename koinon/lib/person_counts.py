@@ -10,6 +10,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from koinon.lib import cache_reads
+
+# The figures asked for since this process started: those a page will show again.
+_names: set[str] = set()
+
 
 def _key(name: str, user_id: int) -> str:
     return f"person-count:{name}:{user_id}"
@@ -20,7 +25,22 @@ def kept(name: str, user_id: int, compute) -> int:
     seconds = settings.PERSON_COUNTS_SECONDS
     if not seconds:
         return compute()
-    return cache.get_or_set(_key(name, user_id), compute, seconds)
+    _names.add(name)
+    key = _key(name, user_id)
+    value = cache_reads.get(key)
+    if value is None:
+        value = compute()
+        cache.add(key, value, seconds)
+        cache_reads.note(key, value)
+    return value
+
+
+def keys_for(user) -> list[str]:
+    """The cache keys of `user`'s figures, for a page to read with its own
+    (koinon.lib.cache_reads): the header shows them on every page."""
+    if not (user.is_authenticated and settings.PERSON_COUNTS_SECONDS):
+        return []
+    return [_key(name, user.pk) for name in sorted(_names)]
 
 
 def forget(name: str, user_ids) -> None:

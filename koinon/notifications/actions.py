@@ -21,8 +21,10 @@ UNREAD = "unread-notifications"
 
 
 def unread_count(user) -> int:
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    return person_counts.kept(UNREAD, user.pk, unread.count)
+    def count():
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+    return person_counts.kept(UNREAD, user.pk, count)
 
 
 def do_mark_read(actor, notification_id: int) -> Notification:
