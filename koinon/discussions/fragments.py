@@ -112,7 +112,7 @@ def _row_inputs(topic, community) -> tuple:
         topic.kind,
         topic.is_question and topic.is_answered,
         topic.label,
-        tuple(tag.name for tag in topic.tags.all()),
+        tuple(topic.tag_names),
         str(topic.author_name),
         topic.group.name if topic.group_id else None,
         topic.reply_count,
@@ -121,9 +121,21 @@ def _row_inputs(topic, community) -> tuple:
     )
 
 
+def with_tag_names(topics) -> list:
+    """`topics`, each with `tag_names` (from its prefetched tags, which are dropped):
+    plain strings are what a row shows, and what a kept list of topics unpickles fast
+    (a prefetched QuerySet per topic took 0.5 ms of a page's 0.7 ms to read back)."""
+    topics = list(topics)
+    for topic in topics:
+        if not hasattr(topic, "tag_names"):
+            topic.tag_names = [tag.name for tag in topic.tags.all()]
+            topic.__dict__.pop("_prefetched_objects_cache", None)
+    return topics
+
+
 def topic_rows(topics, community) -> list:
     """The rows of a page of topics (with `mark`, `level` and `author_name` set)."""
-    topics = list(topics)
+    topics = with_tag_names(topics)
     for topic in topics:
         topic.active_ago = timesince(topic.last_activity_at)
 

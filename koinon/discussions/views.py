@@ -120,7 +120,9 @@ def _topic_list(request, slug):
     page = paginate(request, topics.prefetch_related("tags"), TOPICS_PER_PAGE, count)
     if everyone_s:  # the same page for every such reader: kept until the community changes
         page.object_list = page_cache.remembered(
-            community.slug, f"listed-topics:page:{page.number}", lambda: list(page.object_list)
+            community.slug,
+            f"listed-topics:page:{page.number}",
+            lambda: fragments.with_tag_names(page.object_list),
         )
     names = policy.named_authors(page)
     for topic in page:

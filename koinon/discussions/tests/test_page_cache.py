@@ -276,6 +276,27 @@ def test_the_listed_topics_are_kept_for_readers_who_see_everyone_s_list(
     assert "Retrospectives that work" in client.get(list_url).content.decode()
 
 
+def test_kept_listed_topics_carry_their_tags_as_names_not_querysets(client, topic, member):
+    """A prefetched QuerySet per topic made the kept list slow to read back."""
+    import pickle
+
+    actions.do_edit_topic(member, topic, tags=["wip-limits", "flow"])
+    list_url = reverse("topic-list", args=[topic.community.slug])
+    client.force_login(member)
+    client.get(list_url)  # keeps the list
+    page = client.get(list_url).content.decode()  # from the kept list
+    assert "#wip-limits" in page and "#flow" in page and "?tag=wip-limits" in page
+    from koinon.lib import page_cache
+
+    slug = topic.community.slug
+    _generation, kept = page_cache._kept(slug, page_cache._value_key(slug, "listed-topics:page:1"))
+    (listed,) = kept
+    (shown,) = [t for t in listed if t.pk == topic.pk]
+    assert sorted(shown.tag_names) == ["flow", "wip-limits"]
+    assert "_prefetched_objects_cache" not in shown.__dict__
+    assert b"QuerySet" not in pickle.dumps(listed)
+
+
 def test_a_member_s_pages_read_their_kept_values_at_once(client, topic, community, member):
     from koinon.lib import cache_reads
 
