@@ -9,9 +9,10 @@ content (practices, ideas, events...) is indexed with `index_item` and dropped w
 import re
 from html import unescape
 
+from django.contrib.postgres.search import SearchVectorCombinable, SearchVectorField
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Func, Max, Min
 from django.utils.html import strip_tags
 
 from koinon.search.models import Document
@@ -198,13 +199,36 @@ def update_community_scope(community, batch_size: int = 2000) -> int:
     return changed
 
 
+# PostgreSQL: each vector also holds the mark of its span, "~ <id // SPAN_ROWS>", so the
+# GIN index finds the newest matches of common words span by span (see
+# koinon.search.query._postgres). The parser splits text at spaces, so no text or query
+# makes a lexeme holding one (it does make "~49" of "~49"). Changing SPAN_ROWS needs
+# the marks written again (`python -m koinon search_reindex`).
+SPAN_ROWS = 20_000
+SPAN_MARK = "~ "
+
+
+def span_mark(span: int) -> str:
+    return f"{SPAN_MARK}{span}"
+
+
+class SpanMark(SearchVectorCombinable, Func):
+    """The tsvector of one lexeme: the mark of the row's span of ids."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        mark = f"array_to_tsvector(ARRAY['{SPAN_MARK}' || (%(expressions)s / {SPAN_ROWS})::text])"
+        super().__init__(F("id"), template=mark)
+
+
 def _update_vector(documents):
     from django.contrib.postgres.search import SearchVector
-    from django.db.models import F
 
     documents.update(
         vector=SearchVector("title", weight="A", config=F("config"))
         + SearchVector("body", weight="B", config=F("config"))
+        + SpanMark()
     )
 
 

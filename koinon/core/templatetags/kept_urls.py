@@ -1,34 +1,15 @@
-"""`{% url %}` with each address reversed once per process (a built-in of the project's
-templates: see TEMPLATES in settings).
-
-Django reverses an address anew at every `{% url %}`: 10 to 50 µs each, and a page
-holds twenty or more. An address depends only on the view's name, its arguments, the
-URL configuration, the script prefix and the language, so those make the key.
-"""
-
-from functools import lru_cache
+"""`{% url %}` with each address reversed once per process (koinon.lib.urls): a
+built-in of the project's templates (see TEMPLATES in settings)."""
 
 from django import template
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
-from django.utils.translation import get_language
+
+from koinon.lib.urls import kept_reverse
 
 register = template.Library()
-
-
-@lru_cache(maxsize=10_000)
-def _reversed(view_name, args, kwargs, current_app, urlconf, prefix, language) -> str:
-    return reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
-
-
-def kept_reverse(view_name, args, kwargs, current_app) -> str:
-    where = (get_urlconf(), get_script_prefix(), get_language())
-    try:
-        return _reversed(view_name, tuple(args), tuple(sorted(kwargs.items())), current_app, *where)
-    except TypeError:  # an argument that cannot be a key
-        return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
 
 
 class KeptURLNode(URLNode):

@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from koinon.core.templatetags import kept_urls
+from koinon.lib import urls as kept_urls
 
 
 @pytest.fixture

@@ -331,21 +331,46 @@ def test_ranking_keeps_to_what_the_reader_may_see(community, member, outsider, p
     assert search(member, "quokka").total == 3 + private_topics
 
 
-@pytest.mark.parametrize("span", [2, 5, 10**9])
-def test_postgres_finds_the_same_latest_matches_from_the_newest_documents_first(
-    community, member, outsider, monkeypatch, ranked_anew_on, span
+@pytest.mark.parametrize(("span_rows", "span_cost"), [(1, 0), (2, 800), (3, 10**9)])
+def test_postgres_finds_the_same_latest_matches_span_by_span(
+    community, member, outsider, monkeypatch, ranked_anew_on, span_rows, span_cost
 ):
-    from koinon.search import query
+    """Spans of 1 to 3 documents, read one by one to the oldest (`span_cost` 0), or
+    until the words look too thin (10**9: after two spans): the same matches as one
+    span holding every document."""
+    from koinon.search import index, query
+    from koinon.search.models import Document
 
     ranked_anew_on("postgresql")
     for n in range(6):
         make_topic(member, community, title=f"Kanban board {n}", body="Columns and limits.")
-    make_topic(member, community, title="Retrospectives", body="Formats.")
-    expected = search(outsider, "kanban board", window=3)
-    monkeypatch.setattr(query, "RECENT_SPAN", span)
-    found = search(outsider, "kanban board", window=3)
-    assert (found.total, found.capped) == (expected.total, expected.capped) == (3, True)
-    assert [r.url for r in found.items] == [r.url for r in expected.items]
+        make_topic(member, community, title=f"Retrospective {n}", body="Formats.")
+    make_topic(member, community, title="Kanban", body="A board of the whole team.")
+
+    def asked():
+        return [search(outsider, "kanban board", window=w) for w in (3, 100)] + [
+            search(outsider, "kanban board", limit=2, offset=2)
+        ]
+
+    monkeypatch.setattr(index, "SPAN_ROWS", 10**9)
+    index._update_vector(Document.objects.all())
+    expected = asked()
+    monkeypatch.setattr(index, "SPAN_ROWS", span_rows)
+    monkeypatch.setattr(query, "SPAN_COST_IN_MATCHES", span_cost)
+    index._update_vector(Document.objects.all())
+    found = asked()
+    assert [(r.total, r.capped) for r in found] == [(3, True), (7, False), (7, False)]
+    assert [(r.total, r.capped) for r in expected] == [(3, True), (7, False), (7, False)]
+    for got, wanted in zip(found, expected, strict=True):
+        assert [r.url for r in got.items] == [r.url for r in wanted.items]
+
+
+def test_postgres_span_marks_match_no_words(community, member, outsider, ranked_anew_on):
+    ranked_anew_on("postgresql")
+    make_topic(member, community, title="Kanban board", body="Columns and limits.")
+    assert search(outsider, "kanban").total == 1
+    for text in ("~0", "~ 0", '"~ 0"', "0", "~", "span"):
+        assert search(outsider, text).total == 0, text
 
 
 def test_sqlite_ranks_without_words_far_more_common_than_the_rarest(
