@@ -19,7 +19,7 @@ from django.contrib.postgres.search import SearchQueryCombinable, SearchQueryFie
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Case, Count, Func, Max, Q, Value, When
+from django.db.models import Count, Func, Max, Q, Value
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -580,24 +580,32 @@ def _ranked_rows(statement, count, span=None) -> list[tuple[int, float]]:
 
 def _postgres_hits(query, any_of, ranked) -> list[tuple]:
     """(id, highlighted title, snippet) of the `ranked` documents still indexed."""
-    from django.contrib.postgres.search import SearchHeadline
-
-    queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in CONFIGS}
-
-    def by_config(make):
-        return Case(When(config="italian", then=make("italian")), default=make("english"))
-
-    def headline(column, cfg, **options):
-        return SearchHeadline(
-            column, queries[cfg], config=cfg, start_sel=START, stop_sel=STOP, **options
+    title_options = _headline_options(HighlightAll=True)
+    body_options = _headline_options(MaxWords=30, MinWords=12)
+    headlines, params = [], []
+    for column, options in (("title", title_options), ("body", body_options)):
+        italian, italian_params = _tsquery_sql(query, any_of, "italian")
+        english, english_params = _tsquery_sql(query, any_of, "english")
+        headlines.append(
+            f"CASE WHEN config = 'italian' THEN ts_headline('italian', {column}, {italian}, %s)"
+            f" ELSE ts_headline('english', {column}, {english}, %s) END"
         )
-
-    rows = Document.objects.filter(id__in=ranked).annotate(
-        title_hl=by_config(lambda cfg: headline("title", cfg, highlight_all=True)),
-        snippet=by_config(lambda cfg: headline("body", cfg, max_words=30, min_words=12)),
-    )
-    found = {row[0]: row for row in rows.values_list("id", "title_hl", "snippet")}
+        params += [*italian_params, options, *english_params, options]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, {', '.join(headlines)} FROM search_document WHERE id = ANY(%s)",  # noqa: S608 - ours
+            [*params, list(ranked)],
+        )
+        found = {row[0]: row for row in cursor.fetchall()}
     return [found[pk] for pk in ranked if pk in found]
+
+
+def _headline_options(**options) -> str:
+    """ts_headline's options, our marks around the matching words."""
+    chosen = {"StartSel": START, "StopSel": STOP, **options}
+    return ", ".join(
+        connection.ops.compose_sql(f"{name}=%s", [value]) for name, value in chosen.items()
+    )
 
 
 # --- Shaping results ------------------------------------------------------------------
