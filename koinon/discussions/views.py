@@ -39,6 +39,7 @@ from koinon.discussions.models import (
 )
 from koinon.lib import page_cache, person_counts
 from koinon.lib.errors import ActionError
+from koinon.lib.fragments import shared_key
 from koinon.lib.http import is_htmx, paginate
 from koinon.lib.markdown import render_markdown
 from koinon.moderation import policy as moderation_policy
@@ -357,19 +358,24 @@ def _topic_context(request, topic, access, state=None):
     paginator = Paginator(replies, POSTS_PER_PAGE)
     paginator.count = page_cache.remembered_for(topic, "replies", replies.count)
     page = paginator.get_page(_page_to_show(request, topic, state, paginator.count))
+    allow_anonymous = policy.can_post_anonymously(access)
+    quote = _quote(request, topic)
+    # All the empty reply form shows (a fragment shared by its readers: koinon.lib.fragments).
+    reply_form_values = (
+        topic.community.slug, topic.pk, topic.is_question, allow_anonymous, quote, max_bytes()
+    )  # fmt: skip
     # Every reader gets the same posts (hidden ones masked per reader below).
     kept_page = f"page:{page.number}"
     names = [f"topic:{topic.pk}:{name}:{kept_page}" for name in ("posts-and-badges", "reactions")]
     names.append(_marks_name(topic, access, kept_page))
-    with page_cache.preloaded(topic.community.slug, names):
+    reply_form_key = shared_key("reply-form", (reply_form_values,))
+    with page_cache.preloaded(topic.community.slug, names, also=[reply_form_key]):
         opening, page.object_list, badges = page_cache.remembered_for(
             topic, f"posts-and-badges:{kept_page}", lambda: _page_posts(topic, page)
         )
         posts = [opening, *page] if opening else list(page)
         posts = decorate_posts(posts, topic, access, kept_page)
     _mark_new(posts, state)
-    allow_anonymous = policy.can_post_anonymously(access)
-    quote = _quote(request, topic)
     return {
         "community": topic.community,
         "topic": topic,
@@ -382,7 +388,7 @@ def _topic_context(request, topic, access, state=None):
         "can_moderate": policy.can_moderate(access),
         "reply_form": ReplyForm(allow_anonymous=allow_anonymous, initial={"body": quote}),
         "allow_anonymous": allow_anonymous,
-        "upload_max_bytes": max_bytes(),
+        "reply_form_values": reply_form_values,
         "can_edit_topic": policy.can_edit_topic(access, topic),
         "state": state,
         "levels": Level.choices,

@@ -20,11 +20,16 @@ _read: ContextVar[dict | None] = ContextVar("cache_reads", default=None)
 @contextmanager
 def together(keys):
     """Within, `get` of any of `keys` reads no cache: all were read at once (but those
-    an enclosing `together` read already)."""
-    outer = _read.get() or {}
-    keys = [key for key in keys if key not in outer]
+    an enclosing `together` read already). Within an enclosing `together`, what is read
+    stays read until that one ends: the rest of the page may ask for it."""
+    outer = _read.get()
+    keys = [key for key in keys if outer is None or key not in outer]
     found = cache.get_many(keys) if keys else {}
-    read = {**outer, **{key: found.get(key, _MISSING) for key in keys}}
+    read = {key: found.get(key, _MISSING) for key in keys}
+    if outer is not None:
+        outer.update(read)
+        yield
+        return
     token = _read.set(read)
     try:
         yield

@@ -21,6 +21,8 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from koinon.lib import cache_reads
+
 CSRF_MARK = "\ue002csrf\ue003"
 NONCE_MARK = "\ue002nonce\ue003"
 _digests: dict[tuple, str] = {}
@@ -92,12 +94,9 @@ def project_templates_digest() -> str:
     return _project_templates[0]
 
 
-def shared(name: str, values: tuple, render) -> str:
-    """`render()`, kept for every reader with the same `values` (which must hold all
-    the fragment shows besides the marks) in the same language and time zone."""
-    seconds = settings.FRAGMENT_SECONDS
-    if not seconds:
-        return render()
+def shared_key(name: str, values: tuple) -> str:
+    """The cache key of the shared fragment `name` with `values`, for a page to read
+    with its other kept values (koinon.lib.cache_reads)."""
     signature = (
         project_templates_digest(),
         name,
@@ -105,8 +104,22 @@ def shared(name: str, values: tuple, render) -> str:
         timezone.get_current_timezone_name(),
         values,
     )
-    key = "fragment:shared:" + hashlib.sha256(repr(signature).encode()).hexdigest()
-    return cache.get_or_set(key, render, seconds)
+    return "fragment:shared:" + hashlib.sha256(repr(signature).encode()).hexdigest()
+
+
+def shared(name: str, values: tuple, render) -> str:
+    """`render()`, kept for every reader with the same `values` (which must hold all
+    the fragment shows besides the marks) in the same language and time zone."""
+    seconds = settings.FRAGMENT_SECONDS
+    if not seconds:
+        return render()
+    key = shared_key(name, values)
+    html = cache_reads.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, seconds)
+        cache_reads.note(key, html)
+    return html
 
 
 def put_back(html: str, context) -> str:

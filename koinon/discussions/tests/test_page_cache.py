@@ -323,7 +323,8 @@ def test_a_member_s_pages_read_their_kept_values_at_once(client, topic, communit
             cache_reads.cache = real
         # One read for the topic, the membership, the counts, tags, poll and links, and
         # the reader's unread counts of the header; then, on a topic, one for the posts
-        # of the page with their authors' badges, their reactions and the reader's marks.
+        # of the page with their authors' badges, their reactions, the reader's marks and
+        # the reply form.
         assert 1 <= len(reads) <= at_most
         assert len(reads[0]) >= 5
         first = " ".join(reads[0])
@@ -339,6 +340,7 @@ def test_a_member_s_pages_read_their_kept_values_at_once(client, topic, communit
         cache_reads.cache = real
     assert len(topic_reads) == 2
     assert all(name in topic_reads[1] for name in ("posts-and-badges", "reactions", "marks"))
+    assert "fragment:shared:" in topic_reads[1]  # the empty reply form, with them
 
 
 def test_reactions_and_flags_show_at_once_each_to_its_reader(client, topic, member, mentor):
@@ -371,3 +373,17 @@ def test_a_bump_is_repeated_when_the_change_commits(django_capture_on_commit_cal
         page_cache.bump_community("pm")
         assert cache.get("pages:generation:pm") == 1
     assert cache.get("pages:generation:pm") == 2
+
+
+def test_a_refused_reply_without_htmx_keeps_the_reader_s_text_and_says_why(client, topic, member):
+    """The empty reply form is shared by every reader; a bound one is the reader's own."""
+    client.force_login(member)
+    assert 'id="reply-form"' in client.get(_url(topic)).content.decode()  # keeps the form
+    reply = reverse("topic-reply", args=[topic.community.slug, topic.pk])
+    response = client.post(reply, {"body": "Too long. " * 4000})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Too long. Too long." in page
+    assert 'role="alert"' in page or "error" in page
+    fresh = client.get(_url(topic)).content.decode()
+    assert "Too long. Too long." not in fresh  # the shared empty form again
