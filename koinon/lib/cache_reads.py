@@ -59,3 +59,14 @@ def note(key, value) -> None:
     read = _read.get()
     if read is not None and key in read:
         read[key] = value
+
+
+def get_or_set(key, compute, seconds):
+    """What the cache holds for `key`, else `compute()`, kept for `seconds`: as Django's
+    `cache.get_or_set`, reading from what was read together."""
+    value = get(key)
+    if value is None:
+        value = compute()
+        cache.add(key, value, seconds)
+        note(key, value)
+    return value

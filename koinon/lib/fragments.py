@@ -113,13 +113,7 @@ def shared(name: str, values: tuple, render) -> str:
     seconds = settings.FRAGMENT_SECONDS
     if not seconds:
         return render()
-    key = shared_key(name, values)
-    html = cache_reads.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, seconds)
-        cache_reads.note(key, html)
-    return html
+    return cache_reads.get_or_set(shared_key(name, values), render, seconds)
 
 
 def put_back(html: str, context) -> str:

@@ -26,13 +26,7 @@ def kept(name: str, user_id: int, compute) -> int:
     if not seconds:
         return compute()
     _names.add(name)
-    key = _key(name, user_id)
-    value = cache_reads.get(key)
-    if value is None:
-        value = compute()
-        cache.add(key, value, seconds)
-        cache_reads.note(key, value)
-    return value
+    return cache_reads.get_or_set(_key(name, user_id), compute, seconds)
 
 
 def keys_for(user) -> list[str]:

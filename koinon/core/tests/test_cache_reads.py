@@ -95,3 +95,17 @@ def test_a_visitor_has_no_figures_to_read(settings):
     from django.contrib.auth.models import AnonymousUser
 
     assert person_counts.keys_for(AnonymousUser()) == []
+
+
+def test_get_or_set_computes_once_and_keeps_for_the_rest_of_the_page(counted):
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return "html"
+
+    with cache_reads.together(["f"]):
+        assert cache_reads.get_or_set("f", compute, 60) == "html"
+        assert cache_reads.get_or_set("f", compute, 60) == "html"
+    assert cache.get("f") == "html" and computed == [1]
+    assert counted == [("get_many", ["f"])]
