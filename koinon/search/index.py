@@ -9,7 +9,11 @@ content (practices, ideas, events...) is indexed with `index_item` and dropped w
 import re
 from html import unescape
 
-from django.contrib.postgres.search import SearchVectorCombinable, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
+)
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Func, Max, Min
@@ -223,8 +227,6 @@ class SpanMark(SearchVectorCombinable, Func):
 
 
 def _update_vector(documents):
-    from django.contrib.postgres.search import SearchVector
-
     documents.update(
         vector=SearchVector("title", weight="A", config=F("config"))
         + SearchVector("body", weight="B", config=F("config"))
