@@ -1,4 +1,5 @@
-from dataclasses import astuple
+from dataclasses import fields
+from operator import attrgetter
 
 from django.core.paginator import Page, Paginator
 from django.shortcuts import render
@@ -7,7 +8,7 @@ from django.utils.safestring import mark_safe
 
 from koinon.lib import fragments
 from koinon.search.forms import SearchForm
-from koinon.search.query import search
+from koinon.search.query import Result, search
 
 PER_PAGE = 20
 
@@ -61,10 +62,14 @@ def _rendered(items) -> str:
     result under another search has other marked words."""
     html = fragments.shared(
         RESULTS_TEMPLATE,
-        tuple(astuple(item) for item in items),
+        tuple(_shown(item) for item in items),
         lambda: render_to_string(RESULTS_TEMPLATE, {"results": items}),
     )
     return mark_safe(html)  # noqa: S308 - our own render
+
+
+# All a result shows, as a tuple (dataclasses.astuple deep-copies every value: 1 ms a page).
+_shown = attrgetter(*(field.name for field in fields(Result)))
 
 
 def _page_number(request) -> int:
