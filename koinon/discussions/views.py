@@ -291,12 +291,10 @@ def decorate_posts(posts, topic, access, kept_page=None):
     posts = list(posts)
     ids = [p.pk for p in posts]
     page = kept_page or hashlib.sha256(repr(ids).encode()).hexdigest()[:32]
+    reactions, marks = _decoration_names(topic, access, page)
     kept = page_cache.remembered_many(
         topic.community.slug,
-        {
-            f"topic:{topic.pk}:reactions:{page}": lambda: _reaction_counts(ids),
-            _marks_name(topic, access, page): lambda: _reader_marks(access, ids),
-        },
+        {reactions: lambda: _reaction_counts(ids), marks: lambda: _reader_marks(access, ids)},
     )
     counts, (mine, flagged) = kept.values()
     names = policy.named_authors(posts)
@@ -307,8 +305,9 @@ def decorate_posts(posts, topic, access, kept_page=None):
     return posts
 
 
-def _marks_name(topic, access, page: str) -> str:
-    return f"topic:{topic.pk}:marks:{access.user.pk}:{page}"
+def _decoration_names(topic, access, page: str) -> list[str]:
+    """The kept names of a page's reaction counts and of the reader's marks on it."""
+    return [f"topic:{topic.pk}:reactions:{page}", f"topic:{topic.pk}:marks:{access.user.pk}:{page}"]
 
 
 def _reaction_counts(post_ids) -> dict:
@@ -366,8 +365,8 @@ def _topic_context(request, topic, access, state=None):
     )  # fmt: skip
     # Every reader gets the same posts (hidden ones masked per reader below).
     kept_page = f"page:{page.number}"
-    names = [f"topic:{topic.pk}:{name}:{kept_page}" for name in ("posts-and-badges", "reactions")]
-    names.append(_marks_name(topic, access, kept_page))
+    names = [f"topic:{topic.pk}:posts-and-badges:{kept_page}"]
+    names += _decoration_names(topic, access, kept_page)
     reply_form_key = shared_key("reply-form", (reply_form_values,))
     with page_cache.preloaded(topic.community.slug, names, also=[reply_form_key]):
         opening, page.object_list, badges = page_cache.remembered_for(
