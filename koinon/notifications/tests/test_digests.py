@@ -24,11 +24,14 @@ from koinon.notifications.models import (
     Preference,
 )
 
-TOMORROW = timezone.localdate() + timedelta(days=1)  # its daily digest covers today
+
+def tomorrow():
+    """Read at each use: a constant taken at import went stale when a run crossed midnight."""
+    return timezone.localdate() + timedelta(days=1)  # its daily digest covers today
 
 
 def send(period="daily"):
-    return digests.send_digests(period, today=TOMORROW)
+    return digests.send_digests(period, today=tomorrow())
 
 
 def subscribe(user, **periods):
@@ -128,7 +131,7 @@ def test_a_crash_halfway_then_a_rerun_never_sends_twice(community, owner):
 
 
 def test_the_claim_is_a_database_constraint(member):
-    start, _b, _e = digests.period_bounds("daily", TOMORROW)
+    start, _b, _e = digests.period_bounds("daily", tomorrow())
     assert digests.claim(member, "daily", start) is not None
     assert digests.claim(member, "daily", start) is None
     assert digests.claim(member, "weekly", start) is not None
@@ -158,7 +161,7 @@ def test_questions_i_could_answer_by_skill_and_upcoming_events(community, owner,
     EventFactory(
         community=community, title="Scrum meetup", starts_at=timezone.now() + timedelta(days=2)
     )
-    digest = digests.build_digest(member, "daily", *digests.period_bounds("daily", TOMORROW)[1:])
+    digest = digests.build_digest(member, "daily", *digests.period_bounds("daily", tomorrow())[1:])
     assert [q[0] for q in digest.questions] == ["Scrum retrospectives?"]
     assert [e[0] for e in digest.events] == ["Scrum meetup"]
 
