@@ -9,14 +9,9 @@ content (practices, ideas, events...) is indexed with `index_item` and dropped w
 import re
 from html import unescape
 
-from django.contrib.postgres.search import (
-    SearchVector,
-    SearchVectorCombinable,
-    SearchVectorField,
-)
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Func, Max, Min
+from django.db.models import Max, Min
 from django.utils.html import strip_tags
 
 from koinon.search.models import Document
@@ -203,35 +198,40 @@ def update_community_scope(community, batch_size: int = 2000) -> int:
     return changed
 
 
-# PostgreSQL: each vector also holds the mark of its span, "~ <id // SPAN_ROWS>", so the
-# GIN index finds the newest matches of common words span by span (see
-# koinon.search.query._postgres). The parser splits text at spaces, so no text or query
-# makes a lexeme holding one (it does make "~49" of "~49"). Changing SPAN_ROWS needs
-# the marks written again (`python -m koinon search_reindex`).
+# PostgreSQL: each vector also holds its words as "span words": "<lexeme> <i|e><span>",
+# the lexeme, a space, the first letter of the text's configuration (italian, or
+# english for any other) and its span of ids (id // SPAN_ROWS). The GIN index then
+# finds the newest matches of common words span by span from the short lists of
+# their span words (see koinon.search.query._postgres). The parser splits text at
+# spaces, so no text or query makes a lexeme holding one. Changing SPAN_ROWS needs the
+# vectors written again (`python -m koinon search_reindex`).
 SPAN_ROWS = 20_000
-SPAN_MARK = "~ "
 
 
-def span_mark(span: int) -> str:
-    return f"{SPAN_MARK}{span}"
+def span_suffix(config: str, span: int) -> str:
+    """What the span words of a text in `config` and in `span` end with: "i49"."""
+    return f"{'i' if config == 'italian' else 'e'}{span}"
 
 
-class SpanMark(SearchVectorCombinable, Func):
-    """The tsvector of one lexeme: the mark of the row's span of ids."""
-
-    output_field = SearchVectorField()
-
-    def __init__(self):
-        mark = f"array_to_tsvector(ARRAY['{SPAN_MARK}' || (%(expressions)s / {SPAN_ROWS})::text])"
-        super().__init__(F("id"), template=mark)
+_VECTOR_SQL = """
+UPDATE search_document AS d SET vector = w.words || array_to_tsvector(ARRAY(
+    SELECT u.lexeme || ' ' || w.suffix FROM unnest(w.words) AS u))
+FROM (
+    SELECT id,
+        setweight(to_tsvector(config::regconfig, COALESCE(title, '')), 'A')
+        || setweight(to_tsvector(config::regconfig, COALESCE(body, '')), 'B') AS words,
+        CASE WHEN config = 'italian' THEN 'i' ELSE 'e' END || (id / %s)::text AS suffix
+    FROM search_document WHERE id IN ({ids})
+) AS w
+WHERE d.id = w.id
+"""
 
 
 def _update_vector(documents):
-    documents.update(
-        vector=SearchVector("title", weight="A", config=F("config"))
-        + SearchVector("body", weight="B", config=F("config"))
-        + SpanMark()
-    )
+    """Write the vectors of `documents` (a queryset): weighted words, then span words."""
+    ids, params = documents.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_VECTOR_SQL.format(ids=ids), [SPAN_ROWS, *params])
 
 
 def rebuild(batch_size: int = 5000) -> int:

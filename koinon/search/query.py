@@ -15,11 +15,11 @@ from datetime import datetime, time, timedelta
 from functools import reduce
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQueryCombinable, SearchQueryField
+from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Func, Max, Q, Value
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -457,8 +457,6 @@ def _filter_words(allowed, filters):
 
 
 def _postgres_query(query, any_of, cfg):
-    from django.contrib.postgres.search import SearchQuery
-
     if not any_of:
         return SearchQuery(query, config=cfg, search_type="websearch")
     return reduce(operator.or_, (SearchQuery(t, config=cfg) for t in any_of))
@@ -479,37 +477,89 @@ def _postgres(allowed, query, any_of, filters, limit, offset, window):
     """The latest `window` matches, counted (up to `window` + 1) and ranked: the page
     asked for.
 
-    Every document's vector holds the mark of its span of ids (koinon.search.index).
-    The GIN index answers "the words, in this span" by reading the short list of the
-    span beside the words' lists (1 to 2 ms for two words found in 80,000 of 1M
-    documents, where the words alone cost 16 ms and the id range 5 more). So the
-    newest spans are read first, one by one, until they hold a window of matches.
-    Words too thin there for that (`_too_thin`) are looked up over the older documents
-    at once: their lists are short. Only the window's rows are ranked.
+    Every document's vector also holds its words as span words (koinon.search.index):
+    the GIN index answers "the words, in this span" from their short lists in that
+    span (0.3 ms for two words found together 500 times in a span of 20,000, where
+    the words alone cost 16 ms over 1M documents, and the words beside a mark of the
+    span 2.3 ms: GIN read every document of the span). So the newest spans are read
+    first, one by one, until they hold a window of matches. Words too thin there for
+    that (`_too_thin`), or a query span words cannot answer (`_span_form`), are looked
+    up over the older documents at once: their lists are short. Only the window's rows
+    are ranked.
     """
     queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in CONFIGS}
     docs = _filtered(Document.objects.filter(community_id__in=list(allowed)), filters)
 
-    def matching(in_span=False):
+    def matching():
         italian, english = queries["italian"], queries["english"]
-        if in_span:
-            italian, english = italian & SpanQuery(), english & SpanQuery()
         return docs.filter(
             Q(config="italian", vector=italian) | (~Q(config="italian") & Q(vector=english))
         )
 
-    newest = Document.objects.aggregate(top=Max("id"))["top"] or 0
+    newest, *printed = _newest_and_printed(query, any_of)
+    if not any(printed):
+        return 0, []  # stop words only
+    forms = {cfg: _span_form(text) for cfg, text in zip(CONFIGS, printed, strict=True)}
     rows, span = [], newest // index.SPAN_ROWS
-    in_span = _ranked_statement(matching(in_span=True), query, any_of)  # made once
-    while span >= 0 and len(rows) <= window and not _too_thin(len(rows), newest, span, window):
-        rows += _ranked_rows(in_span, window + 1 - len(rows), span)
-        span -= 1
+    if None in forms.values():  # a negation, say: span words cannot answer it
+        rows, span = _ranked_rows(_ranked_statement(matching(), query, any_of), window + 1), -1
+    else:
+        span_forms = {cfg: form for cfg, (form, _phrase) in forms.items() if form}
+        in_span = docs.filter(vector=SpanQuery())
+        if any(phrase for _form, phrase in forms.values()):
+            in_span = in_span & matching()  # span words hold no positions
+        in_span = _ranked_statement(in_span, query, any_of)
+        while span >= 0 and len(rows) <= window and not _too_thin(len(rows), newest, span, window):
+            rows += _ranked_rows(in_span, window + 1 - len(rows), _in_span(span_forms, span))
+            span -= 1
     if span >= 0 and len(rows) <= window:
         older = matching().filter(id__lt=(span + 1) * index.SPAN_ROWS)
         rows += _ranked_rows(_ranked_statement(older, query, any_of), window + 1 - len(rows))
     latest = sorted(rows, reverse=True)[:window]  # newest first: (id, rank)
     latest.sort(key=lambda row: (row[1], row[0]), reverse=True)
     return len(rows), [pk for pk, _rank in latest[offset : offset + limit]]
+
+
+def _newest_and_printed(query, any_of) -> list:
+    """The newest document's id, and the query as each configuration reads it, printed
+    (`'estim' & 'custom'`): one round trip."""
+    parts, params = ["(SELECT max(id) FROM search_document)"], []
+    for cfg in CONFIGS:
+        sql, cfg_params = _tsquery_sql(query, any_of, cfg)
+        parts.append(f"({sql})::text")
+        params += cfg_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)  # noqa: S608 - ours
+        newest, *printed = cursor.fetchone()
+    return [newest or 0, *printed]
+
+
+# A lexeme as PostgreSQL prints a tsquery: quoted, quotes doubled, maybe weights or ":*".
+_PRINTED_LEXEME = re.compile(r"'((?:[^']|'')*)'(:[*A-Za-z]+)?")
+_PHRASE = re.compile(r"<(?:-|\d+)>")
+_SUFFIX = "\x00"  # where the span's suffix goes (no lexeme holds a NUL)
+
+
+def _span_form(printed: str) -> tuple[str, bool] | None:
+    """`printed` in span words, with `_SUFFIX` where each lexeme's span suffix goes, and
+    whether it held a phrase (span words hold no positions: "a <-> b" becomes "a & b",
+    and the rows found must then match the query itself). ("", False) for a query
+    of stop words only; None for one span words cannot answer: a negation (its rows
+    hold none of the word), or a lexeme with weights or read as a prefix."""
+    between = _PRINTED_LEXEME.split(printed)[::3]
+    if "!" in "".join(between) or any(m.group(2) for m in _PRINTED_LEXEME.finditer(printed)):
+        return None
+    phrase = bool(_PHRASE.search("".join(between)))
+    form = _PRINTED_LEXEME.sub(lambda m: f"'{m.group(1)} {_SUFFIX}'", printed)
+    return _PHRASE.sub("&", form) if phrase else form, phrase
+
+
+def _in_span(span_forms: dict, span: int) -> str:
+    """The tsquery of the span words of `span`: each configuration's, joined by OR."""
+    return " | ".join(
+        f"({form.replace(_SUFFIX, index.span_suffix(cfg, span))})"
+        for cfg, form in span_forms.items()
+    )
 
 
 # A span read costs about what fetching this many matches costs when the older
@@ -531,19 +581,20 @@ def _too_thin(found: int, newest: int, span: int, window: int) -> bool:
     return spans_needed * SPAN_COST_IN_MATCHES > density * (span + 1) * index.SPAN_ROWS
 
 
-# What a span's mark is written as in a statement made once for every span.
-_ANY_SPAN = "'~ span'"
+# Where a span's tsquery goes in a statement made once for every span (no query
+# text holds a NUL: forms refuse it).
+_ANY_SPAN = "\x00span\x00"
 
 
-class SpanQuery(SearchQueryCombinable, Func):
-    """The tsquery of a span's mark, as it is (a text search configuration would split
-    it at its space); the span is given when the statement runs (`_ranked_rows`)."""
-
-    template = "%(expressions)s::tsquery"
-    output_field = SearchQueryField()
+class SpanQuery(SearchQuery):
+    """A tsquery of span words as it is (a text search configuration would split it at
+    its spaces); given when the statement runs (`_ranked_rows`)."""
 
     def __init__(self):
-        super().__init__(Value(_ANY_SPAN))
+        super().__init__(_ANY_SPAN)
+
+    def as_sql(self, compiler, connection, **extra):
+        return "%s::tsquery", [_ANY_SPAN]
 
 
 def _ranked_statement(matches, query, any_of) -> tuple[str, list] | None:
@@ -564,15 +615,14 @@ def _ranked_statement(matches, query, any_of) -> tuple[str, list] | None:
     )
 
 
-def _ranked_rows(statement, count, span=None) -> list[tuple[int, float]]:
-    """(id, rank) of the latest `count` rows of `statement` (`_ranked_statement`), in
-    `span` when it was made for one."""
+def _ranked_rows(statement, count, in_span=None) -> list[tuple[int, float]]:
+    """(id, rank) of the latest `count` rows of `statement` (`_ranked_statement`), with
+    `in_span` as the span's tsquery when it was made for one."""
     if statement is None:
         return []
     sql, params = statement
-    if span is not None:
-        mark = f"'{index.span_mark(span)}'"
-        params = [mark if param == _ANY_SPAN else param for param in params]
+    if in_span is not None:
+        params = [in_span if param == _ANY_SPAN else param for param in params]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, count])
         return cursor.fetchall()

@@ -365,12 +365,47 @@ def test_postgres_finds_the_same_latest_matches_span_by_span(
         assert [r.url for r in got.items] == [r.url for r in wanted.items]
 
 
-def test_postgres_span_marks_match_no_words(community, member, outsider, ranked_anew_on):
+def test_postgres_span_words_match_no_text(community, member, outsider, ranked_anew_on):
+    """A span word holds a space, which no text or query makes."""
     ranked_anew_on("postgresql")
     make_topic(member, community, title="Kanban board", body="Columns and limits.")
     assert search(outsider, "kanban").total == 1
-    for text in ("~0", "~ 0", '"~ 0"', "0", "~", "span"):
+    for text in ("kanban e0", '"kanban e0"', "kanban~e0", "e0", "~ 0", "~", "span"):
         assert search(outsider, text).total == 0, text
+
+
+def test_postgres_span_words_keep_phrases_negations_and_languages(
+    community, member, outsider, ranked_anew_on
+):
+    """Span words hold no positions, and a negation is the absence of a word: the
+    results are those of the query itself. Each language's words are its own."""
+    ranked_anew_on("postgresql")
+    make_topic(member, community, title="Board of the kanban", body="Columns.")
+    make_topic(member, community, title="Kanban board", body="Limits.")
+    club = CommunityFactory(slug="club", languages=["it"])
+    MembershipFactory(community=club, user=member)
+    make_topic(member, club, title="Riunioni inutili", body="Una riunione al giorno.")
+    assert titles(search(outsider, '"kanban board"')) == ["Kanban board"]
+    assert titles(search(outsider, "board -limits")) == ["Board of the kanban"]
+    assert titles(search(member, "riunione")) == ["Riunioni inutili"]
+    assert search(member, "riunioni board").total == 0  # no text holds both
+
+
+@pytest.mark.parametrize(
+    ("printed", "form"),
+    [
+        ("'estim' & 'custom'", ("'estim \x00' & 'custom \x00'", False)),
+        ("'lesson' <-> 'learn'", ("'lesson \x00' & 'learn \x00'", True)),
+        ("'it''s' | 'a<->b'", ("'it''s \x00' | 'a<->b \x00'", False)),
+        ("'board' & !'limit'", None),
+        ("'board':*", None),
+        ("", ("", False)),
+    ],
+)
+def test_a_printed_tsquery_in_span_words(printed, form):
+    from koinon.search.query import _span_form
+
+    assert _span_form(printed) == form
 
 
 def test_sqlite_ranks_without_words_far_more_common_than_the_rarest(
