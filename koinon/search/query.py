@@ -12,7 +12,7 @@ import operator
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from functools import reduce
+from functools import lru_cache, reduce
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
@@ -25,7 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from koinon.accounts.models import display_names
+from koinon.accounts.models import name_to_show
 from koinon.communities.models import Community, Visibility
 from koinon.communities.policy import member_communities_subquery
 from koinon.discussions.models import TopicKind
@@ -650,6 +650,7 @@ def _postgres_hits(query, any_of, ranked) -> list[tuple]:
     return [found[pk] for pk in ranked if pk in found]
 
 
+@lru_cache
 def _headline_options(**options) -> str:
     """ts_headline's options, our marks around the matching words."""
     chosen = {"StartSel": START, "StopSel": STOP, **options}
@@ -671,27 +672,26 @@ RESULT_FIELDS = (
     "id", "kind", "url", "title", "created_at", "author_id", "post_id", "community_id",
     "community__name", "community__slug", "topic_id", "topic__title", "topic__kind",
     "topic__accepted_answer_id", "post__is_opening", "post__is_anonymous",
+    # What the author's name is made of (`name_to_show`): no query of its own.
+    "author__email", "author__erased_at", "author__profile__display_name",
 )  # fmt: skip
 
 
 def _results(hits, allowed) -> list[Result]:
-    """What each hit shows, read now (one query for the documents, one for names)."""
+    """What each hit shows, read now, in one query."""
     rows = Document.objects.filter(id__in=[hit[0] for hit in hits]).values(*RESULT_FIELDS)
     documents = {row["id"]: row for row in rows}
-    names = display_names(
-        row["author_id"] for row in documents.values() if not row["post__is_anonymous"]
-    )
     results = []
     for doc_id, title_hl, snippet in hits:
         doc = documents.get(doc_id)
         if doc is None or doc["community_id"] not in allowed:
             continue  # deleted meanwhile, or its community closed since it was indexed
         shaped = _post_result if doc["post_id"] is not None else _item_result
-        results.append(shaped(doc, title_hl, snippet, names))
+        results.append(shaped(doc, title_hl, snippet))
     return results
 
 
-def _post_result(doc, title_hl, snippet, names) -> Result:
+def _post_result(doc, title_hl, snippet) -> Result:
     topic_title, is_question = doc["topic__title"], doc["topic__kind"] == TopicKind.QUESTION
     return Result(
         url=f"{_topic_url(doc['community__slug'], doc['topic_id'])}#post-{doc['post_id']}",
@@ -702,7 +702,7 @@ def _post_result(doc, title_hl, snippet, names) -> Result:
         community_slug=doc["community__slug"],
         kind=str(TopicKind(doc["topic__kind"]).label),
         is_answered=is_question and doc["topic__accepted_answer_id"] is not None,
-        author_name=_author_name(doc, names),
+        author_name=_author_name(doc),
         created_at=doc["created_at"],
         is_opening=doc["post__is_opening"],
     )
@@ -716,7 +716,7 @@ def _topic_url(slug: str, topic_id: int) -> str:
     return f"{before}{slug}{between}{topic_id}{after}"
 
 
-def _item_result(doc, title_hl, snippet, names) -> Result:
+def _item_result(doc, title_hl, snippet) -> Result:
     """Any other content: its own page, title and kind; no author when anonymous."""
     kind = kinds.by_model(doc["kind"])
     return Result(
@@ -728,14 +728,20 @@ def _item_result(doc, title_hl, snippet, names) -> Result:
         community_slug=doc["community__slug"],
         kind=kinds.singular_label(doc["kind"]),
         is_answered=False,
-        author_name=names.get(doc["author_id"], "") if doc["author_id"] else "",
+        author_name=_named(doc) if doc["author_id"] else "",
         created_at=doc["created_at"],
         is_opening=False,
         content_kind=kind.value if kind else doc["kind"],
     )
 
 
-def _author_name(doc, names) -> str:
+def _author_name(doc) -> str:
     if doc["post__is_anonymous"]:
         return str(ANONYMOUS_LABEL)
-    return names.get(doc["author_id"]) or _("Former member")
+    return _named(doc) if doc["author_id"] else _("Former member")
+
+
+def _named(doc) -> str:
+    """The name of the document's author (who is not anonymous, and still has an account)."""
+    chosen = doc["author__profile__display_name"] or ""
+    return name_to_show(doc["author__email"], doc["author__erased_at"], chosen)

@@ -525,3 +525,20 @@ def test_sqlite_takes_the_last_word_whole_when_it_alone_finds_enough(
     monkeypatch.setattr(query, "WHOLE_WORDS_ENOUGH", 4)
     assert search(outsider, "kanban", window=5).total == 4
     assert search(outsider, "kanb").total == 4
+
+
+def test_results_name_their_authors_as_every_page_does(community, member, outsider):
+    """The name read with the results, in their one query: chosen, else the address's
+    first part; "Former member" once erased."""
+    from django.utils import timezone
+
+    make_topic(member, community, title="Named author")
+    member.profile.display_name = "Mia Chosen"
+    member.profile.save()
+    assert search(outsider, "named").items[0].author_name == "Mia Chosen"
+    member.profile.display_name = ""
+    member.profile.save()
+    assert search(outsider, "named").items[0].author_name == member.email.split("@")[0]
+    member.erased_at = timezone.now()
+    member.save()
+    assert search(outsider, "named").items[0].author_name == "Former member"
