@@ -153,6 +153,12 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+    elif env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # psycopg prepares the statements of koinon.lib.prepared's cursors (the only
+        # ones binding their values on the server). False behind a pooler that would
+        # hand a session's prepared statements to another client (PgBouncer in
+        # transaction mode before 1.21).
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     DATABASES = {
         "default": {

@@ -30,6 +30,7 @@ from koinon.communities.models import Community, Visibility
 from koinon.communities.policy import member_communities_subquery
 from koinon.discussions.models import TopicKind
 from koinon.discussions.policy import ANONYMOUS_LABEL
+from koinon.lib.prepared import prepared_cursor
 from koinon.lib.urls import kept_reverse
 from koinon.search import index, kinds
 from koinon.search.index import POST_KIND, PUBLIC_SCOPE, kind_facet
@@ -528,7 +529,7 @@ def _newest_and_printed(query, any_of) -> list:
         sql, cfg_params = _tsquery_sql(query, any_of, cfg)
         parts.append(f"({sql})::text")
         params += cfg_params
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)  # noqa: S608 - ours
         newest, *printed = cursor.fetchone()
     return [newest or 0, *printed]
@@ -630,7 +631,7 @@ def _ranked_rows(statement, count, in_span=None) -> list[tuple[int, float]]:
     sql, params = statement
     if in_span is not None:
         params = [in_span if param == _ANY_SPAN else param for param in params]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [*params, count])
         return cursor.fetchall()
 
@@ -648,7 +649,7 @@ def _postgres_hits(query, any_of, ranked) -> list[tuple]:
             f" ELSE ts_headline('english', {column}, {english}, %s) END"
         )
         params += [*italian_params, options, *english_params, options]
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT id, {', '.join(headlines)} FROM search_document WHERE id = ANY(%s)",  # noqa: S608 - ours
             [*params, list(ranked)],
@@ -686,8 +687,7 @@ RESULT_FIELDS = (
 
 def _results(hits, allowed) -> list[Result]:
     """What each hit shows, read now, in one query."""
-    rows = Document.objects.filter(id__in=[hit[0] for hit in hits]).values(*RESULT_FIELDS)
-    documents = {row["id"]: row for row in rows}
+    documents = {row["id"]: row for row in _result_rows([hit[0] for hit in hits])}
     results = []
     for doc_id, title_hl, snippet in hits:
         doc = documents.get(doc_id)
@@ -696,6 +696,31 @@ def _results(hits, allowed) -> list[Result]:
         shaped = _post_result if doc["post_id"] is not None else _item_result
         results.append(shaped(doc, title_hl, snippet))
     return results
+
+
+# On PostgreSQL, as prepared: planning this join of six tables costs three times its
+# running (1.07 ms against 0.33 at 1M posts). Its columns are RESULT_FIELDS, in order.
+_RESULTS_SQL = """
+SELECT d.id, d.kind, d.url, d.title, d.created_at, d.author_id, d.post_id, d.community_id,
+    c.name, c.slug, d.topic_id, t.title, t.kind, t.accepted_answer_id, p.is_opening,
+    p.is_anonymous, u.email, u.erased_at, f.display_name
+FROM search_document d
+JOIN communities_community c ON c.id = d.community_id
+LEFT JOIN discussions_topic t ON t.id = d.topic_id
+LEFT JOIN discussions_post p ON p.id = d.post_id
+LEFT JOIN accounts_user u ON u.id = d.author_id
+LEFT JOIN accounts_profile f ON f.user_id = d.author_id
+WHERE d.id = ANY(%s)
+"""
+
+
+def _result_rows(ids) -> list[dict]:
+    """RESULT_FIELDS of the documents `ids`."""
+    if connection.vendor != "postgresql":
+        return list(Document.objects.filter(id__in=ids).values(*RESULT_FIELDS))
+    with prepared_cursor() as cursor:
+        cursor.execute(_RESULTS_SQL, [list(ids)])
+        return [dict(zip(RESULT_FIELDS, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _post_result(doc, title_hl, snippet) -> Result:
