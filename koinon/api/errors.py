@@ -8,6 +8,7 @@ policy hides is 404 with exactly the body of something that does not exist.
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -93,6 +94,14 @@ def register_error_handlers(api: NinjaAPI) -> None:
             body = error_body(_("The request body is not valid JSON."), "malformed_json")
             return respond(request, body, 400)
         return respond(request, error_body(exc.message, "error"), exc.status_code)
+
+    @api.exception_handler(DataError)
+    def on_data_error(request, exc):
+        # PostgreSQL stores no NUL character in text ("\u0000" in JSON, %00 in a query).
+        if "NUL" in str(exc):
+            body = error_body(_("Text cannot hold a NUL character."), "invalid")
+            return respond(request, body, 400)
+        return on_unexpected(request, exc)
 
     @api.exception_handler(Exception)
     def on_unexpected(request, exc):

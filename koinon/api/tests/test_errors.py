@@ -124,3 +124,19 @@ def test_own_checks_read_without_pydantic_prefix(community, moderator, as_user):
     assert response.json()["errors"] == [
         {"field": "email", "message": "Enter a valid e-mail address."}
     ]
+
+
+def test_a_nul_character_never_gets_a_500(member, community, as_user):
+    """PostgreSQL stores no NUL in text: 400 there; SQLite takes it. Never a 500."""
+    from django.db import connection
+
+    client = as_user(member)
+    search = client.get("/search?q=kanban%00board")
+    profile = client.patch("/me/profile", {"headline": "Hi\u0000there"})
+    for response in (search, profile):
+        if connection.vendor == "postgresql":
+            assert response.status_code == 400
+            _assert_shape(response.json())
+            assert response.json()["code"] == "invalid"
+        else:
+            assert response.status_code < 500
