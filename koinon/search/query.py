@@ -547,10 +547,10 @@ def _span_form(printed: str) -> tuple[str, bool] | None:
     and the rows found must then match the query itself). ("", False) for a query
     of stop words only; None for one span words cannot answer: a negation (its rows
     hold none of the word), or a lexeme with weights or read as a prefix."""
-    between = _PRINTED_LEXEME.split(printed)[::3]
-    if "!" in "".join(between) or any(m.group(2) for m in _PRINTED_LEXEME.finditer(printed)):
+    operators = "".join(_PRINTED_LEXEME.split(printed)[::3])  # all but the lexemes
+    if "!" in operators or any(m.group(2) for m in _PRINTED_LEXEME.finditer(printed)):
         return None
-    phrase = bool(_PHRASE.search("".join(between)))
+    phrase = bool(_PHRASE.search(operators))
     form = _PRINTED_LEXEME.sub(lambda m: f"'{m.group(1)} {_SUFFIX}'", printed)
     return _PHRASE.sub("&", form) if phrase else form, phrase
 
