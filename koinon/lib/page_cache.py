@@ -28,11 +28,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
 
-from koinon.lib import cache_reads
+from koinon.lib import cache_reads, generations
 
 
 def _generation_key(slug: str) -> str:
@@ -42,15 +41,7 @@ def _generation_key(slug: str) -> str:
 def bump_community(slug: str) -> None:
     """Forget every cached page and figure of a community: now, and again once the
     change commits, so that what a request read in between is not kept either."""
-    _bump(slug)
-    transaction.on_commit(lambda: _bump(slug))
-
-
-def _bump(slug: str) -> None:
-    try:
-        cache.incr(_generation_key(slug))
-    except ValueError:
-        cache.set(_generation_key(slug), 1, None)
+    generations.bump(_generation_key(slug))
 
 
 def _kept(slug: str, key: str):

@@ -9,11 +9,11 @@ content (practices, ideas, events...) is indexed with `index_item` and dropped w
 import re
 from html import unescape
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils.html import strip_tags
 
+from koinon.lib import generations
 from koinon.search.models import Document
 
 CONFIGS = {"it": "italian", "en": "english"}
@@ -74,22 +74,9 @@ def _fields(post, topic, tag_ids) -> dict:
 GENERATION_KEY = "search:generation"
 
 
-def generation() -> int:
-    return cache.get(GENERATION_KEY, 0)
-
-
 def bump_generation() -> None:
-    """The index changed: searches kept from before are not served (koinon.search.query).
-    Again once the transaction commits, so a search in between cannot keep the old."""
-
-    def bump():
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 1, None)
-
-    bump()
-    transaction.on_commit(bump)
+    """The index changed: searches kept from before are not served (koinon.search.query)."""
+    generations.bump(GENERATION_KEY)
 
 
 def update_post(post) -> Document | None:

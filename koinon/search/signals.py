@@ -1,9 +1,11 @@
-"""A community that changes visibility re-scopes its search documents at once."""
+"""A community that changes visibility re-scopes its search documents at once; any
+change of a community or a membership makes searches read their readers' communities
+again."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from koinon.communities.models import Community
+from koinon.communities.models import Community, Membership
 
 
 @receiver(post_save, sender=Community, dispatch_uid="search_rescope_community")
@@ -13,6 +15,17 @@ def rescope(sender, instance, created, raw=False, **kwargs):
     from koinon.search.index import update_community_scope
 
     update_community_scope(instance)
+
+
+@receiver(post_save, sender=Community, dispatch_uid="search_readable_community")
+@receiver(post_delete, sender=Community, dispatch_uid="search_readable_community_gone")
+@receiver(post_save, sender=Membership, dispatch_uid="search_readable_membership")
+@receiver(post_delete, sender=Membership, dispatch_uid="search_readable_membership_gone")
+def forget_readable(sender, raw=False, **kwargs):
+    if not raw:
+        from koinon.search.query import forget_readable_communities
+
+        forget_readable_communities()
 
 
 def connect_deletions() -> None:

@@ -4,6 +4,7 @@ is read afresh, so nothing deleted, hidden or closed since is ever shown."""
 import pytest
 
 from koinon.communities.models import Visibility
+from koinon.communities.tests.factories import CommunityFactory, MembershipFactory
 from koinon.discussions import actions
 from koinon.discussions.tests.factories import make_reply, make_topic
 from koinon.search.models import Document
@@ -73,6 +74,35 @@ def test_a_community_closed_since_shows_nothing_to_outsiders(topic, community, o
     community.visibility = Visibility.PRIVATE
     community.save()
     assert search(outsider, "limits").items == []
+
+
+def test_a_reader_s_communities_are_read_once_until_a_membership_changes(
+    topic, community, outsider, django_assert_max_num_queries
+):
+    community.visibility = Visibility.PRIVATE
+    community.save()
+    assert search(outsider, "limits").total == 0
+    with django_assert_max_num_queries(10) as queries:
+        assert search(outsider, "limits").total == 0
+    assert not [q for q in queries if "communities_membership" in q["sql"]]
+    joined = MembershipFactory(community=community, user=outsider)
+    assert search(outsider, "limits").total == 1
+    joined.delete()
+    assert search(outsider, "limits").total == 0
+
+
+def test_a_new_public_community_is_searched_at_once(outsider, member):
+    assert search(outsider, "sailboat").total == 0
+    club = CommunityFactory(visibility=Visibility.PUBLIC)
+    MembershipFactory(community=club, user=member)
+    make_topic(member, club, title="Sailboat retros", body="Wind and anchors.")
+    assert [r.community_name for r in search(outsider, "sailboat").items] == [club.name]
+
+
+def test_a_community_gone_is_not_searched(topic, community, outsider):
+    assert search(outsider, "limits").total == 1
+    community.delete()
+    assert search(outsider, "limits").total == 0
 
 
 # --- The page: each result's HTML is kept by what it shows -----------------------------

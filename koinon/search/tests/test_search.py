@@ -583,19 +583,25 @@ def test_postgres_never_walks_the_primary_key_for_a_few_latest_matches(
             assert "Index Scan Backward" not in plan, plan
 
 
-def test_postgres_reads_results_as_the_orm_would(
-    community, anonymous_ok, member, mentor, ranked_anew_on
-):
-    """The results' statement written for PostgreSQL (prepared) reads what the ORM's
-    `values(*RESULT_FIELDS)` does: a named author, an anonymous one, any other content."""
+def test_results_are_read_as_the_orm_would(community, anonymous_ok, member, mentor):
+    """The results' statement, written out (prepared on PostgreSQL), reads what the ORM's
+    `values(*RESULT_FIELDS)` does: a named author, an anonymous one, a member erased
+    since, times in the same zone."""
+    from django.utils import timezone
+
     from koinon.search import query
 
-    ranked_anew_on("postgresql")
     topic = make_topic(member, community, title="Retro formats", body="Sailboat.")
     make_reply(mentor, topic, body="Starfish.")
     actions.do_create_topic(member, community, title="Afraid", body="?", is_anonymous=True)
+    mentor.erased_at = timezone.now()
+    mentor.save()
     ids = list(Document.objects.values_list("id", flat=True))
     expected = list(Document.objects.filter(id__in=ids).values(*query.RESULT_FIELDS))
-    found = query._result_rows(ids)
-    assert sorted(found, key=lambda row: row["id"]) == sorted(expected, key=lambda r: r["id"])
+    found = sorted(query._result_rows(ids), key=lambda row: row["id"])
+    expected.sort(key=lambda row: row["id"])
+    assert found == expected
+    assert [{k: type(v) for k, v in row.items()} for row in found] == [
+        {k: type(v) for k, v in row.items()} for row in expected
+    ]
     assert len(found) == 3

@@ -22,6 +22,7 @@ from koinon.communities.models import Community, Membership, Role, Visibility
 from koinon.discussions import seeding_text as text
 from koinon.discussions.models import Label, Post, Tag, Topic, TopicKind
 from koinon.lib.markdown import render_markdown
+from koinon.search.query import forget_readable_communities
 
 PASSWORD = "seed-password-2026"  # noqa: S105 - benchmark accounts, printed on purpose
 POSTS_PER_TOPIC = 12
@@ -127,6 +128,7 @@ class Command(BaseCommand):
                 memberships.append(Membership(community=community, user=user, role=role))
                 self.members[community.pk].append(user.pk)
         Membership.objects.bulk_create(memberships, batch_size=5000)
+        forget_readable_communities()  # bulk_create sends no signal
         self.say(f"{count} communities, {len(memberships)} memberships")
         return [c for c in spaces if self.members[c.pk]]
 
