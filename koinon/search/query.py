@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -514,37 +515,75 @@ def _postgres(allowed, query, any_of, filters, limit, offset, window):
     up over the older documents at once: their lists are short. Only the window's rows
     are ranked.
     """
-    queries = {cfg: _postgres_query(query, any_of, cfg) for cfg in CONFIGS}
-    docs = _filtered(Document.objects.filter(community_id__in=list(allowed)), filters)
-
-    def matching():
-        italian, english = queries["italian"], queries["english"]
-        return docs.filter(
-            Q(config="italian", vector=italian) | (~Q(config="italian") & Q(vector=english))
-        )
-
     newest, *printed = _newest_and_printed(query, any_of)
     if not any(printed):
         return 0, []  # stop words only
     forms = {cfg: _span_form(text) for cfg, text in zip(CONFIGS, printed, strict=True)}
+    phrase = any(form and form[1] for form in forms.values())
+    statements = _statements(allowed, filters, len(any_of or ()), phrase)
+    slots = {_QUERY: query, **{_term(i): term for i, term in enumerate(any_of or ())}}
     rows, span = [], newest // index.SPAN_ROWS
     if None in forms.values():  # a negation, say: span words cannot answer it
-        rows, span = _ranked_rows(_ranked_statement(matching(), query, any_of), window + 1), -1
+        rows, span = _ranked_rows(statements["all"], window + 1, slots), -1
     else:
         span_forms = {cfg: form for cfg, (form, _phrase) in forms.items() if form}
-        in_span = docs.filter(vector=SpanQuery())
-        if any(phrase for _form, phrase in forms.values()):
-            in_span = in_span & matching()  # span words hold no positions
-        in_span = _ranked_statement(in_span, query, any_of)
         while span >= 0 and len(rows) <= window and not _too_thin(len(rows), newest, span, window):
-            rows += _ranked_rows(in_span, window + 1 - len(rows), _in_span(span_forms, span))
+            slots[_ANY_SPAN] = _in_span(span_forms, span)
+            rows += _ranked_rows(statements["span"], window + 1 - len(rows), slots)
             span -= 1
     if span >= 0 and len(rows) <= window:
-        older = matching().filter(id__lt=(span + 1) * index.SPAN_ROWS)
-        rows += _ranked_rows(_ranked_statement(older, query, any_of), window + 1 - len(rows))
+        slots[_OLDER_THAN] = (span + 1) * index.SPAN_ROWS
+        rows += _ranked_rows(statements["older"], window + 1 - len(rows), slots)
     latest = sorted(rows, reverse=True)[:window]  # newest first: (id, rank)
     latest.sort(key=lambda row: (row[1], row[0]), reverse=True)
     return len(rows), [pk for pk, _rank in latest[offset : offset + limit]]
+
+
+# Where the statements made once for each shape of search (`_statements`) take what
+# each search gives: its query, its words, its span's tsquery, and the oldest span read.
+# No text a search is given holds a NUL (forms and the API refuse it).
+_QUERY, _ANY_SPAN, _OLDER_THAN = "\x00query\x00", "\x00span\x00", "\x00older\x00"
+
+
+def _term(i: int) -> str:
+    return f"\x00term{i}\x00"
+
+
+_SHAPES: dict[str, dict] = {}
+MAX_SHAPES = 500
+
+
+def _statements(allowed, filters, terms: int, phrase: bool) -> dict:
+    """The ranking statements of a search of `allowed`'s communities with `filters`,
+    `terms` words (when any will do) and maybe a phrase: made by the ORM once per
+    process (0.3 to 0.5 ms each), filled in by `_ranked_rows`.
+
+    "all" ranks every match; "span" those of a span (its tsquery of span words given
+    as `_ANY_SPAN`); "older" every match older than `_OLDER_THAN`."""
+    shape = repr((sorted(allowed), sorted(filters.items()), terms, phrase))
+    if shape not in _SHAPES:
+        if len(_SHAPES) >= MAX_SHAPES:
+            _SHAPES.clear()
+        _SHAPES[shape] = _made_statements(allowed, filters, terms, phrase)
+    return _SHAPES[shape]
+
+
+def _made_statements(allowed, filters, terms: int, phrase: bool) -> dict:
+    any_of = [_term(i) for i in range(terms)] or None
+    queries = {cfg: _postgres_query(_QUERY, any_of, cfg) for cfg in CONFIGS}
+    docs = _filtered(Document.objects.filter(community_id__in=list(allowed)), filters)
+    italian, english = queries["italian"], queries["english"]
+    matching = docs.filter(
+        Q(config="italian", vector=italian) | (~Q(config="italian") & Q(vector=english))
+    )
+    in_span = docs.filter(vector=SpanQuery())
+    if phrase:
+        in_span = in_span & matching  # span words hold no positions
+    older = matching.filter(id__lt=RawSQL("%s", [_OLDER_THAN]))
+    return {
+        name: _ranked_statement(matches, _QUERY, any_of)
+        for name, matches in (("all", matching), ("span", in_span), ("older", older))
+    }
 
 
 def _newest_and_printed(query, any_of) -> list:
@@ -609,11 +648,6 @@ def _too_thin(found: int, newest: int, span: int, window: int) -> bool:
     return spans_needed * SPAN_COST_IN_MATCHES > density * (span + 1) * index.SPAN_ROWS
 
 
-# Where a span's tsquery goes in a statement made once for every span (no query
-# text holds a NUL: forms refuse it).
-_ANY_SPAN = "\x00span\x00"
-
-
 class SpanQuery(SearchQuery):
     """A tsquery of span words as it is (a text search configuration would split it at
     its spaces); given when the statement runs (`_ranked_rows`)."""
@@ -649,14 +683,13 @@ def _ranked_statement(matches, query, any_of) -> tuple[str, list] | None:
     )
 
 
-def _ranked_rows(statement, count, in_span=None) -> list[tuple[int, float]]:
-    """(id, rank) of the latest `count` rows of `statement` (`_ranked_statement`), with
-    `in_span` as the span's tsquery when it was made for one."""
+def _ranked_rows(statement, count, slots) -> list[tuple[int, float]]:
+    """(id, rank) of the latest `count` rows of `statement` (`_ranked_statement`), its
+    slots filled in from `slots` ({slot: value})."""
     if statement is None:
         return []
     sql, params = statement
-    if in_span is not None:
-        params = [in_span if param == _ANY_SPAN else param for param in params]
+    params = [slots.get(param, param) if isinstance(param, str) else param for param in params]
     with prepared_cursor() as cursor:
         cursor.execute(sql, [*params, count])
         return cursor.fetchall()
