@@ -190,6 +190,30 @@ def test_search_page_shows_results(client, community, member):
     assert "<mark>Stakeholder</mark> map" in text and "1 result" in text
 
 
+def test_each_result_shows_its_kind_community_answer_author_and_day(
+    client, community, member, mentor
+):
+    """In Italian, with the author's name escaped and the day in the reader's zone."""
+    from datetime import UTC, datetime
+
+    member.profile.display_name = "Mia <b>Bold</b>"
+    member.profile.save()
+    topic = make_question(member, community, title="Stima dei rischi")
+    actions.do_accept_answer(member, make_reply(mentor, topic, body="Una matrice."))
+    opening = Document.objects.filter(post__is_opening=True)
+    opening.update(created_at=datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    text = client.get(reverse("search"), {"q": "rischi"}, HTTP_ACCEPT_LANGUAGE="it")
+    text = text.content.decode()
+    result = text[text.index('<ol class="search-results">') : text.index("</ol>")]
+    assert result.count("<li>") == 1
+    assert f'<a href="{topic.get_absolute_url()}#post-' in result
+    assert "<strong>Stima dei <mark>rischi</mark></strong>" in result
+    assert f'<span class="search-kind">Domanda</span> · {community.name} · Con risposta' in result
+    assert "Mia &lt;b&gt;Bold&lt;/b&gt;" in result and "<b>" not in result
+    # 23:30 UTC is already 2 March in Rome.
+    assert '<time datetime="2026-03-02T00:30:00+01:00">02 Marzo 2026</time>' in result
+
+
 def test_search_page_never_shows_private_content(client, member, outsider):
     club = CommunityFactory(slug="club", visibility=Visibility.PRIVATE)
     MembershipFactory(community=club, user=member)
