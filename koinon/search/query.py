@@ -96,29 +96,30 @@ def search(
         return results
     allowed = readable_communities(user)
     any_of = terms if any_word else None
-    count, hits = _kept_hits((allowed, query, any_of, filters or {}, limit, offset, window))
+    count, hits, rows = _kept_hits((allowed, query, any_of, filters or {}, limit, offset, window))
     results.total, results.capped = min(count, window), count > window
-    results.items = _results(hits, allowed)
+    results.items = _results(hits, allowed, rows)
     return results
 
 
-def _hits(allowed, query, any_of, filters, limit, offset, window) -> tuple[int, list]:
+def _hits(allowed, query, any_of, filters, limit, offset, window) -> tuple[int, list, dict]:
     """How many match, and the page asked for, best first: (id, title, snippet) each,
-    with the matching words marked."""
+    with the matching words marked; and what the page's results show, when read with
+    them ({id: row of RESULT_FIELDS}; {} when not)."""
     if connection.vendor == "postgresql":
         count, ranked = _postgres(allowed, query, any_of, filters, limit, offset, window)
-        return count, _postgres_hits(query, any_of, ranked) if ranked else []
+        return count, *(_postgres_hits(query, any_of, ranked) if ranked else ([], {}))
     count, ranked, words = _sqlite(allowed, query, any_of, filters, limit, offset, window)
-    return count, _sqlite_hits(words, ranked) if ranked else []
+    return count, _sqlite_hits(words, ranked) if ranked else [], {}
 
 
-def _kept_hits(asked: tuple) -> tuple[int, list]:
+def _kept_hits(asked: tuple) -> tuple[int, list, dict]:
     """`_hits(*asked)`, kept for whoever asks the same search of the same communities,
     until the index changes (any write to it) or `SEARCH_CACHE_SECONDS` pass.
 
-    What a result shows besides its marked words (its title, author, community) is read
-    afresh each time, and a document deleted, hidden or in a community closed to the
-    reader since is not shown (`_results`).
+    What a result shows besides its marked words (its title, author, community) is not
+    kept: it is read afresh each time, and a document deleted, hidden or in a community
+    closed to the reader since is not shown (`_results`).
     """
     seconds = settings.SEARCH_CACHE_SECONDS
     if not seconds:
@@ -128,10 +129,10 @@ def _kept_hits(asked: tuple) -> tuple[int, list]:
     key = "search:ranked:" + hashlib.sha256(signature.encode()).hexdigest()
     generation, kept = generations.kept(index.GENERATION_KEY, key)
     if kept is not None:
-        return kept
-    count, hits = _hits(*asked)
+        return *kept, {}
+    count, hits, rows = _hits(*asked)
     generations.keep(key, generation, (count, hits), seconds)
-    return count, hits
+    return count, hits, rows
 
 
 READABLE_GENERATION_KEY = "search:readable-generation"
@@ -695,26 +696,30 @@ def _ranked_rows(statement, count, slots) -> list[tuple[int, float]]:
         return cursor.fetchall()
 
 
-def _postgres_hits(query, any_of, ranked) -> list[tuple]:
-    """(id, highlighted title, snippet) of the `ranked` documents still indexed."""
+def _postgres_hits(query, any_of, ranked) -> tuple[list[tuple], dict]:
+    """(id, highlighted title, snippet) of the `ranked` documents still indexed, and
+    what their results show ({id: row of RESULT_FIELDS}), in one statement."""
     title_options = _headline_options(HighlightAll=True)
     body_options = _headline_options(MaxWords=30, MinWords=12)
     headlines, params = [], []
-    for column, options in (("title", title_options), ("body", body_options)):
+    for column, options in (("d.title", title_options), ("d.body", body_options)):
         italian, italian_params = _tsquery_sql(query, any_of, "italian")
         english, english_params = _tsquery_sql(query, any_of, "english")
         headlines.append(
-            f"CASE WHEN config = 'italian' THEN ts_headline('italian', {column}, {italian}, %s)"
+            f"CASE WHEN d.config = 'italian' THEN ts_headline('italian', {column}, {italian}, %s)"
             f" ELSE ts_headline('english', {column}, {english}, %s) END"
         )
         params += [*italian_params, options, *english_params, options]
     with prepared_cursor() as cursor:
         cursor.execute(
-            f"SELECT id, {', '.join(headlines)} FROM search_document WHERE id = ANY(%s)",  # noqa: S608 - ours
+            f"SELECT {_RESULT_COLUMNS}, {', '.join(headlines)} {_RESULT_SOURCE}"  # noqa: S608 - ours
+            " WHERE d.id = ANY(%s)",
             [*params, list(ranked)],
         )
         found = {row[0]: row for row in cursor.fetchall()}
-    return [found[pk] for pk in ranked if pk in found]
+    hits = [(pk, *found[pk][-2:]) for pk in ranked if pk in found]
+    rows = {pk: dict(zip(RESULT_FIELDS, row[:-2], strict=True)) for pk, row in found.items()}
+    return hits, rows
 
 
 @lru_cache
@@ -744,12 +749,14 @@ RESULT_FIELDS = (
 )  # fmt: skip
 
 
-def _results(hits, allowed) -> list[Result]:
-    """What each hit shows, read now, in one query."""
-    documents = {row["id"]: row for row in _result_rows([hit[0] for hit in hits])}
+def _results(hits, allowed, rows) -> list[Result]:
+    """What each hit shows: from `rows` ({id: row of RESULT_FIELDS}) when read with the
+    hits, else read now, in one query."""
+    if not rows:
+        rows = {row["id"]: row for row in _result_rows([hit[0] for hit in hits])}
     results = []
     for doc_id, title_hl, snippet in hits:
-        doc = documents.get(doc_id)
+        doc = rows.get(doc_id)
         if doc is None or doc["community_id"] not in allowed:
             continue  # deleted meanwhile, or its community closed since it was indexed
         shaped = _post_result if doc["post_id"] is not None else _item_result
@@ -761,18 +768,15 @@ def _results(hits, allowed) -> list[Result]:
 # tables costs three times its running: 1.07 ms against 0.33 at 1M posts); on SQLite,
 # the ORM's making and reading of it cost more than SQLite's running (1.9 ms a page).
 # Its columns are RESULT_FIELDS, in order.
-_RESULTS_SQL = """
-SELECT d.id, d.kind, d.url, d.title, d.created_at, d.author_id, d.post_id, d.community_id,
-    c.name, c.slug, d.topic_id, t.title, t.kind, t.accepted_answer_id, p.is_opening,
-    p.is_anonymous, u.email, u.erased_at, f.display_name
-FROM search_document d
+_RESULT_COLUMNS = """d.id, d.kind, d.url, d.title, d.created_at, d.author_id, d.post_id,
+    d.community_id, c.name, c.slug, d.topic_id, t.title, t.kind, t.accepted_answer_id,
+    p.is_opening, p.is_anonymous, u.email, u.erased_at, f.display_name"""
+_RESULT_SOURCE = """FROM search_document d
 JOIN communities_community c ON c.id = d.community_id
 LEFT JOIN discussions_topic t ON t.id = d.topic_id
 LEFT JOIN discussions_post p ON p.id = d.post_id
 LEFT JOIN accounts_user u ON u.id = d.author_id
-LEFT JOIN accounts_profile f ON f.user_id = d.author_id
-WHERE d.id {ids}
-"""
+LEFT JOIN accounts_profile f ON f.user_id = d.author_id"""
 _TIMES = [RESULT_FIELDS.index(name) for name in ("created_at", "author__erased_at")]
 
 
@@ -780,13 +784,14 @@ def _result_rows(ids) -> list[dict]:
     """RESULT_FIELDS of the documents `ids`."""
     if not ids:
         return []
+    select = f"SELECT {_RESULT_COLUMNS} {_RESULT_SOURCE} WHERE d.id"  # noqa: S608 - ours
     if connection.vendor == "postgresql":
         with prepared_cursor() as cursor:
-            cursor.execute(_RESULTS_SQL.format(ids="= ANY(%s)"), [list(ids)])
+            cursor.execute(f"{select} = ANY(%s)", [list(ids)])
             rows = cursor.fetchall()
     else:
         with connection.cursor() as cursor:
-            cursor.execute(_RESULTS_SQL.format(ids=f"IN ({', '.join(['%s'] * len(ids))})"), ids)
+            cursor.execute(f"{select} IN ({', '.join(['%s'] * len(ids))})", ids)
             rows = [_in_time_zone(row) for row in cursor.fetchall()]
     return [dict(zip(RESULT_FIELDS, row, strict=True)) for row in rows]
 
