@@ -109,6 +109,15 @@ def new_searches(community):
     return (f"/search/?q={'+'.join(q)}" for q in itertools.chain(asked, triples))
 
 
+def database_memory(connection) -> str:
+    """PostgreSQL's shared buffers, which decide how much of the database it holds."""
+    if connection.vendor != "postgresql":
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW shared_buffers")
+        return f" (shared_buffers {cursor.fetchone()[0]})"
+
+
 def cpu_reference_ms() -> float:
     """How long this machine takes to sum a million integers (best of five)."""
     best = float("inf")
@@ -240,7 +249,7 @@ def main():
 
     targets = pick_targets(args.search_term)
     cookie = targets.pop("_cookie")
-    print(f"Database: {connection.vendor}; {targets.pop('_about')}")
+    print(f"Database: {connection.vendor}{database_memory(connection)}; {targets.pop('_about')}")
     print(f"This machine sums a million integers in {cpu_reference_ms():.1f} ms (Python)")
     print(f"gunicorn: {args.workers} sync workers; {args.connections} connections, "
           f"{args.seconds:g} s per page after {args.warmup:g} s of warm-up")  # fmt: skip
