@@ -149,17 +149,21 @@ def readable_communities(user) -> dict[int, str]:
     Kept for each reader, as kept searches are, until any community or membership
     changes (`forget_readable_communities`).
     """
+    reader = user.pk if getattr(user, "is_authenticated", False) else "anonymous"
+    return _kept_while_readable(f"search:readable:{reader}", lambda: _readable(user))
+
+
+def _kept_while_readable(key: str, compute):
+    """`compute()`, kept under `key` until any community or membership changes (or
+    `SEARCH_CACHE_SECONDS` pass)."""
     seconds = settings.SEARCH_CACHE_SECONDS
     if not seconds:
-        return _readable_communities(user)
-    reader = user.pk if getattr(user, "is_authenticated", False) else "anonymous"
-    key = f"search:readable:{reader}"
+        return compute()
     generation, kept = generations.kept(READABLE_GENERATION_KEY, key)
-    if kept is not None:
-        return kept
-    readable = _readable_communities(user)
-    generations.keep(key, generation, readable, seconds)
-    return readable
+    if kept is None:
+        kept = compute()
+        generations.keep(key, generation, kept, seconds)
+    return kept
 
 
 def forget_readable_communities() -> None:
@@ -167,7 +171,7 @@ def forget_readable_communities() -> None:
     generations.bump(READABLE_GENERATION_KEY)
 
 
-def _readable_communities(user) -> dict[int, str]:
+def _readable(user) -> dict[int, str]:
     readable = Q(visibility=Visibility.PUBLIC) | Q(pk__in=member_communities_subquery(user))
     return dict(Community.objects.filter(readable).values_list("pk", "visibility"))
 
@@ -440,11 +444,20 @@ def _scope_words(allowed) -> tuple[list[str], list[str]]:
     rows = _rows_by_community()
     if 2 * sum(rows.get(pk, 0) for pk in allowed) < sum(rows.values()):
         return readable, []
-    closed = Community.objects.exclude(visibility=Visibility.PUBLIC).exclude(pk__in=list(allowed))
-    closed = list(closed.values_list("pk", flat=True)[: MAX_CLOSED + 1])
+    closed = _kept_while_readable(
+        "search:closed:" + hashlib.sha256(repr(sorted(allowed)).encode()).hexdigest(),
+        lambda: _closed(allowed),
+    )
     if len(closed) > MAX_CLOSED:
         return readable, []
     return [], [f"scopec{pk}" for pk in closed]
+
+
+def _closed(allowed) -> list[int]:
+    """The communities whose content the reader of `allowed` may not read (up to one
+    more than `MAX_CLOSED`)."""
+    closed = Community.objects.exclude(visibility=Visibility.PUBLIC).exclude(pk__in=list(allowed))
+    return list(closed.values_list("pk", flat=True)[: MAX_CLOSED + 1])
 
 
 def _rows_by_community() -> dict[int, int]:

@@ -99,6 +99,16 @@ def test_a_new_public_community_is_searched_at_once(outsider, member):
     assert [r.community_name for r in search(outsider, "sailboat").items] == [club.name]
 
 
+def test_a_new_private_community_is_neither_shown_nor_counted(topic, member, outsider):
+    assert search(outsider, "limits").total == 1
+    club = CommunityFactory(visibility=Visibility.PRIVATE)
+    MembershipFactory(community=club, user=member)
+    make_topic(member, club, title="Limits of our budget", body="Private figures.")
+    found = search(outsider, "limits")
+    assert found.total == 1 and len(found.items) == 1
+    assert search(member, "limits").total == 2
+
+
 def test_a_community_gone_is_not_searched(topic, community, outsider):
     assert search(outsider, "limits").total == 1
     community.delete()
