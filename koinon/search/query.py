@@ -113,7 +113,7 @@ def _hits(allowed, query, any_of, filters, limit, offset, window) -> tuple[int, 
         count, ranked = _postgres(allowed, query, any_of, filters, limit, offset, window)
         return count, *(_postgres_hits(query, any_of, ranked) if ranked else ([], {}))
     count, ranked, words = _sqlite(allowed, query, any_of, filters, limit, offset, window)
-    return count, _sqlite_hits(words, ranked) if ranked else [], {}
+    return count, *(_sqlite_hits(words, ranked) if ranked else ([], {}))
 
 
 def _kept_hits(asked: tuple) -> tuple[int, list, dict]:
@@ -264,9 +264,8 @@ def fts_match(query: str, any_of: list[str] | None = None, prefix=True) -> str:
 
 
 FTS_TABLE = "search_document_fts"
-FTS_COLUMNS = (
-    "search_document_fts.rowid, highlight(search_document_fts, 0, %s, %s),"
-    " snippet(search_document_fts, 1, %s, %s, '…', 24)"
+FTS_HIGHLIGHTS = (
+    "highlight(search_document_fts, 0, %s, %s), snippet(search_document_fts, 1, %s, %s, '…', 24)"
 )
 FTS_RANK = "bm25(search_document_fts, 10.0, 1.0, 0.0)"
 
@@ -319,8 +318,9 @@ def _in_text(phrases: str) -> str:
     return f"{{title body}} : ({phrases})"
 
 
-def _sqlite_hits(words, ranked) -> list[tuple]:
-    """(id, highlighted title, snippet) of the `ranked` documents still indexed.
+def _sqlite_hits(words, ranked) -> tuple[list[tuple], dict]:
+    """(id, highlighted title, snippet) of the `ranked` documents still indexed, and
+    what their results show ({id: row of RESULT_FIELDS}), in one statement.
 
     Highlights only for the page shown: made in the ranking query, they would be made
     for every row of the window before the sort. "+rowid IN" filters the range as FTS5
@@ -329,12 +329,22 @@ def _sqlite_hits(words, ranked) -> list[tuple]:
     marks = ", ".join(["%s"] * len(ranked))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {FTS_COLUMNS} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+            f"SELECT {_RESULT_COLUMNS}, {FTS_HIGHLIGHTS} FROM {FTS_TABLE}"  # noqa: S608
+            f" JOIN search_document d ON d.id = {FTS_TABLE}.rowid {_RESULT_JOINS}"
+            f" WHERE {FTS_TABLE} MATCH %s"
             f" AND {FTS_TABLE}.rowid >= %s AND +{FTS_TABLE}.rowid IN ({marks})",
             [START, STOP, START, STOP, words, min(ranked), *ranked],
         )
-        found = {row[0]: row for row in cursor.fetchall()}
-    return [found[pk] for pk in ranked if pk in found]
+        found = {row[0]: _in_time_zone(row) for row in cursor.fetchall()}
+    return _hits_and_rows(ranked, found)
+
+
+def _hits_and_rows(ranked, found: dict) -> tuple[list[tuple], dict]:
+    """`found` ({id: RESULT_FIELDS' values, then the title's and the body's
+    highlights}) as hits, best first, and rows of RESULT_FIELDS."""
+    hits = [(pk, *found[pk][-2:]) for pk in ranked if pk in found]
+    rows = {pk: dict(zip(RESULT_FIELDS, row[:-2], strict=True)) for pk, row in found.items()}
+    return hits, rows
 
 
 def _ranked(cursor, phrases, any_of, kept, count) -> list[int]:
@@ -728,14 +738,12 @@ def _postgres_hits(query, any_of, ranked) -> tuple[list[tuple], dict]:
         params += [*italian_params, options, *english_params, options]
     with prepared_cursor() as cursor:
         cursor.execute(
-            f"SELECT {_RESULT_COLUMNS}, {', '.join(headlines)} {_RESULT_SOURCE}"  # noqa: S608 - ours
-            " WHERE d.id = ANY(%s)",
+            f"SELECT {_RESULT_COLUMNS}, {', '.join(headlines)} FROM search_document d"  # noqa: S608
+            f" {_RESULT_JOINS} WHERE d.id = ANY(%s)",
             [*params, list(ranked)],
         )
         found = {row[0]: row for row in cursor.fetchall()}
-    hits = [(pk, *found[pk][-2:]) for pk in ranked if pk in found]
-    rows = {pk: dict(zip(RESULT_FIELDS, row[:-2], strict=True)) for pk, row in found.items()}
-    return hits, rows
+    return _hits_and_rows(ranked, found)
 
 
 @lru_cache
@@ -787,8 +795,7 @@ def _results(hits, allowed, rows) -> list[Result]:
 _RESULT_COLUMNS = """d.id, d.kind, d.url, d.title, d.created_at, d.author_id, d.post_id,
     d.community_id, c.name, c.slug, d.topic_id, t.title, t.kind, t.accepted_answer_id,
     p.is_opening, p.is_anonymous, u.email, u.erased_at, f.display_name"""
-_RESULT_SOURCE = """FROM search_document d
-JOIN communities_community c ON c.id = d.community_id
+_RESULT_JOINS = """JOIN communities_community c ON c.id = d.community_id
 LEFT JOIN discussions_topic t ON t.id = d.topic_id
 LEFT JOIN discussions_post p ON p.id = d.post_id
 LEFT JOIN accounts_user u ON u.id = d.author_id
@@ -800,7 +807,7 @@ def _result_rows(ids) -> list[dict]:
     """RESULT_FIELDS of the documents `ids`."""
     if not ids:
         return []
-    select = f"SELECT {_RESULT_COLUMNS} {_RESULT_SOURCE} WHERE d.id"  # noqa: S608 - ours
+    select = f"SELECT {_RESULT_COLUMNS} FROM search_document d {_RESULT_JOINS} WHERE d.id"  # noqa: S608
     if connection.vendor == "postgresql":
         with prepared_cursor() as cursor:
             cursor.execute(f"{select} = ANY(%s)", [list(ids)])
