@@ -8,6 +8,8 @@ transaction commits, so what a request read in between is not kept either.
 from django.core.cache import cache
 from django.db import transaction
 
+from koinon.lib import cache_reads
+
 
 def bump(generation_key: str) -> None:
     """Drop every value kept under `generation_key`: now, and once the change commits."""
@@ -23,8 +25,9 @@ def _increment(generation_key: str) -> None:
 
 
 def kept(generation_key: str, key: str):
-    """(the generation, what `key` holds if kept in it, else None), in one cache read."""
-    found = cache.get_many([generation_key, key])
+    """(the generation, what `key` holds if kept in it, else None), in one cache read
+    (none for what a page read already: koinon.lib.cache_reads)."""
+    found = cache_reads.get_many([generation_key, key])
     generation, value = found.get(generation_key, 0), found.get(key)
     return generation, (value[1] if value is not None and value[0] == generation else None)
 
@@ -32,3 +35,4 @@ def kept(generation_key: str, key: str):
 def keep(key: str, generation, value, seconds: int) -> None:
     """Keep `value` under `key` for `seconds`, valid while `generation` is current."""
     cache.set(key, (generation, value), seconds)
+    cache_reads.note(key, (generation, value))

@@ -149,8 +149,20 @@ def readable_communities(user) -> dict[int, str]:
     Kept for each reader, as kept searches are, until any community or membership
     changes (`forget_readable_communities`).
     """
+    return _kept_while_readable(_readable_key(user), lambda: _readable(user))
+
+
+def _readable_key(user) -> str:
     reader = user.pk if getattr(user, "is_authenticated", False) else "anonymous"
-    return _kept_while_readable(f"search:readable:{reader}", lambda: _readable(user))
+    return f"search:readable:{reader}"
+
+
+def kept_keys(user) -> list[str]:
+    """The cache keys a search by `user` reads first, for a page to read with its own
+    (koinon.lib.cache_reads)."""
+    if not settings.SEARCH_CACHE_SECONDS:
+        return []
+    return [READABLE_GENERATION_KEY, _readable_key(user), index.GENERATION_KEY]
 
 
 def _kept_while_readable(key: str, compute):

@@ -6,8 +6,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from koinon.lib import cache_reads, person_counts
 from koinon.search.forms import SearchForm
-from koinon.search.query import search
+from koinon.search.query import kept_keys, search
 
 PER_PAGE = 20
 
@@ -24,6 +25,14 @@ class _Counted(list):
 
 
 def search_page(request):
+    """The search form and a page of results; the header's figures and what a search
+    reads first from the cache are read in one round trip."""
+    keys = [*person_counts.keys_for(request.user), *kept_keys(request.user)]
+    with cache_reads.together(keys):
+        return _search_page(request)
+
+
+def _search_page(request):
     form = SearchForm(request.GET or None)
     results, page = None, None
     if form.is_valid() and form.cleaned_data["q"]:

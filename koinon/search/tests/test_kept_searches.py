@@ -132,6 +132,29 @@ def test_the_page_shows_a_renamed_author_and_a_new_title_at_once(client, topic, 
     assert "Kanban" not in page
 
 
+def test_the_page_reads_the_header_and_the_reader_s_communities_at_once(
+    client, topic, member, monkeypatch
+):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    client.force_login(member)
+    url = reverse("search") + "?q=limits"
+    client.get(url)  # the header's figures are now known to this process, and kept
+    reads, get_many = [], cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        reads.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    assert "Kanban" in client.get(url).content.decode()
+    assert any(
+        any(k.startswith("person-count:") for k in keys) and f"search:readable:{member.pk}" in keys
+        for keys in reads
+    ), reads
+
+
 def test_the_filters_open_with_their_values_only_when_set(client, topic):
     from django.urls import reverse
 
