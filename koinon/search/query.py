@@ -600,11 +600,12 @@ def _statements(allowed, filters, terms: int, phrase: bool) -> dict:
     "all" ranks every match; "span" those of a span (its tsquery of span words given
     as `_ANY_SPAN`); "older" every match older than `_OLDER_THAN`."""
     shape = repr((sorted(allowed), sorted(filters.items()), terms, phrase))
-    if shape not in _SHAPES:
+    statements = _SHAPES.get(shape)
+    if statements is None:
         if len(_SHAPES) >= MAX_SHAPES:
             _SHAPES.clear()
-        _SHAPES[shape] = _made_statements(allowed, filters, terms, phrase)
-    return _SHAPES[shape]
+        statements = _SHAPES[shape] = _made_statements(allowed, filters, terms, phrase)
+    return statements
 
 
 def _made_statements(allowed, filters, terms: int, phrase: bool) -> dict:
