@@ -7,10 +7,11 @@ Run by hand, against a database already filled with `python -m koinon seed --pos
 
 It starts gunicorn (2 sync workers by default) on 127.0.0.1, then a load tool of our own
 (asyncio, one process, a fixed number of connections kept busy for a fixed time, a new
-TCP connection per request as gunicorn's sync workers close them) on: the minimal Django
-view (same settings, same middleware), a public community's topic list, its busiest
-topic page and a search, first as an anonymous visitor, then as a logged-in member. It
-prints each figure and its ratio to the minimal view, then the searches' latency with
+TCP connection per request as gunicorn's sync workers close them) on: a public
+community's topic list, its busiest topic page and a search, first as an anonymous
+visitor, then as a logged-in member, each in turns with a minimal Django view (same
+settings, same middleware: `--slices` turns of each). It prints each figure and its
+ratio to the minimal view measured in its turns, then the searches' latency with
 one connection per worker (no request waits behind another), the workers' memory, and
 stops gunicorn. Everything targets 127.0.0.1 and stops by itself.
 
@@ -83,7 +84,6 @@ def pick_targets(search_term: str | None) -> dict:
     # drops (and then finds nothing).
     word = search_term or max(topic.title.split(), key=len)
     return {
-        "minimal view": "/bench/minimal/",
         "topic list": f"/c/{community.slug}/topics/",
         "topic page": f"/c/{community.slug}/t/{topic.pk}/",
         "search": f"/search/?q={word}",
@@ -142,7 +142,9 @@ async def one_request(port: int, path: str, cookie: str | None) -> tuple[float, 
     return time.perf_counter() - started, status
 
 
-async def load(port, path, cookie, seconds, connections) -> dict:
+async def timed(port, path, cookie, seconds, connections) -> tuple[list[float], float, int]:
+    """Latencies (s) of the requests `connections` clients make for `seconds`, the wall
+    time they took, and how many failed."""
     latencies, errors = [], 0
     deadline = time.perf_counter() + seconds
 
@@ -161,8 +163,11 @@ async def load(port, path, cookie, seconds, connections) -> dict:
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(connections)))
-    wall = time.perf_counter() - started
-    latencies.sort()
+    return latencies, time.perf_counter() - started, errors
+
+
+def summary(latencies: list[float], wall: float, errors: int) -> dict:
+    latencies = sorted(latencies)
 
     def pct(p):
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
@@ -175,6 +180,34 @@ async def load(port, path, cookie, seconds, connections) -> dict:
         "n": len(latencies),
         "errors": errors,
     }
+
+
+def load(port, path, cookie, seconds, connections) -> dict:
+    return summary(*asyncio.run(timed(port, path, cookie, seconds, connections)))
+
+
+def beside_minimal(args, path, cookie) -> tuple[list, list]:
+    """The page and the minimal view measured in turns (`args.slices` of each), so that
+    both see the machine as it is then: its speed drifts by a fifth within a minute
+    here, and a ratio of two figures taken apart moves with it. Returns the timed runs
+    of each (`timed`)."""
+    page, minimal = [], []
+    for _ in range(args.slices):
+        seconds = args.seconds / args.slices
+        page.append(asyncio.run(timed(args.port, path, cookie, seconds, args.connections)))
+        minimal.append(
+            asyncio.run(timed(args.port, MINIMAL, cookie, seconds / 2, args.connections))
+        )
+    return page, minimal
+
+
+def merged(runs) -> dict:
+    """The summary of several timed runs taken as one."""
+    latencies = [latency for run in runs for latency in run[0]]
+    return summary(latencies, sum(run[1] for run in runs), sum(run[2] for run in runs))
+
+
+MINIMAL = "/bench/minimal/"
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
@@ -190,7 +223,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
     for _ in range(100):
         try:
-            asyncio.run(one_request(port, "/bench/minimal/", None))
+            asyncio.run(one_request(port, MINIMAL, None))
             return server
         except OSError:
             time.sleep(0.1)
@@ -225,8 +258,8 @@ def print_unqueued_search_latency(args, targets, cookie) -> None:
     for who, who_cookie in (("anonymous", None), ("member", cookie)):
         for name in ("search", "new searches"):
             path = targets[name]
-            asyncio.run(load(args.port, path, who_cookie, args.warmup, args.workers))
-            r = asyncio.run(load(args.port, path, who_cookie, args.seconds, args.workers))
+            load(args.port, path, who_cookie, args.warmup, args.workers)
+            r = load(args.port, path, who_cookie, args.seconds, args.workers)
             print(f"{who:<10} {name:<13} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
                   f"{r['p99']:>8.1f}")  # fmt: skip
 
@@ -238,6 +271,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--slices", type=int, default=4)
     parser.add_argument("--search-term")
     args = parser.parse_args()
 
@@ -258,11 +292,15 @@ def main():
         for who, who_cookie in (("anonymous", None), ("member", cookie)):
             print(f"\n{who:<10} {'page':<13} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
                   f"{'p99 ms':>8} {'errors':>7} {'vs minimal':>11}")  # fmt: skip
-            baseline = None
+            pages, minimal_runs = {}, []
             for name, path in targets.items():
-                asyncio.run(load(args.port, path, who_cookie, args.warmup, args.connections))
-                r = asyncio.run(load(args.port, path, who_cookie, args.seconds, args.connections))
-                baseline = baseline or r["rps"]
+                load(args.port, path, who_cookie, args.warmup, args.connections)
+                page_runs, beside = beside_minimal(args, path, who_cookie)
+                pages[name] = (merged(page_runs), merged(beside)["rps"])
+                minimal_runs += beside
+            minimal = merged(minimal_runs)
+            print(row("minimal view", minimal, minimal["rps"]))
+            for name, (r, baseline) in pages.items():
                 print(row(name, r, baseline))
         print_unqueued_search_latency(args, targets, cookie)
         memory = ", ".join(f"{mb:.0f} MB" for mb in worker_memory_mb(server))
