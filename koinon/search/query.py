@@ -31,7 +31,7 @@ from koinon.communities.models import Community, Visibility
 from koinon.communities.policy import member_communities_subquery
 from koinon.discussions.models import TopicKind
 from koinon.discussions.policy import ANONYMOUS_LABEL
-from koinon.lib import generations
+from koinon.lib import cache_reads, generations
 from koinon.lib.prepared import prepared_cursor
 from koinon.lib.urls import kept_reverse
 from koinon.search import index, kinds
@@ -160,9 +160,10 @@ def _readable_key(user) -> str:
 def kept_keys(user) -> list[str]:
     """The cache keys a search by `user` reads first, for a page to read with its own
     (koinon.lib.cache_reads)."""
+    counts = [ROWS_BY_COMMUNITY_KEY] if connection.vendor == "sqlite" else []
     if not settings.SEARCH_CACHE_SECONDS:
-        return []
-    return [READABLE_GENERATION_KEY, _readable_key(user), index.GENERATION_KEY]
+        return counts
+    return [READABLE_GENERATION_KEY, _readable_key(user), index.GENERATION_KEY, *counts]
 
 
 def _kept_while_readable(key: str, compute):
@@ -404,14 +405,16 @@ def _row_counts(cursor, phrases) -> dict[str, int]:
     """How many rows hold each of `phrases`, kept for `COUNT_SECONDS`."""
     keys = {p: "search:rows:" + hashlib.sha256(p.encode()).hexdigest() for p in phrases}
     found = cache.get_many(list(keys.values()))
+    counted = {}
     for phrase, key in keys.items():
         if key not in found:
             cursor.execute(
                 f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
                 [_in_text(phrase)],
             )
-            found[key] = cursor.fetchone()[0]
-            cache.set(key, found[key], COUNT_SECONDS)
+            found[key] = counted[key] = cursor.fetchone()[0]
+    if counted:
+        cache.set_many(counted, COUNT_SECONDS)
     return {phrase: found[key] for phrase, key in keys.items()}
 
 
@@ -488,7 +491,7 @@ def _rows_by_community() -> dict[int, int]:
     def count():
         return dict(Document.objects.values_list("community_id").annotate(n=Count("id")).order_by())
 
-    return cache.get_or_set(ROWS_BY_COMMUNITY_KEY, count, COUNT_SECONDS)
+    return cache_reads.get_or_set(ROWS_BY_COMMUNITY_KEY, count, COUNT_SECONDS)
 
 
 ROWS_BY_COMMUNITY_KEY = "search:rows-by-community"

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from koinon.lib import cache_reads, person_counts
+from koinon.lib.fragments import shared_key
 from koinon.search.forms import SearchForm
 from koinon.search.query import kept_keys, search
 
@@ -25,9 +26,13 @@ class _Counted(list):
 
 
 def search_page(request):
-    """The search form and a page of results; the header's figures and what a search
-    reads first from the cache are read in one round trip."""
-    keys = [*person_counts.keys_for(request.user), *kept_keys(request.user)]
+    """The search form and a page of results; the header's figures, the filters' HTML
+    and what a search reads first from the cache are read in one round trip."""
+    keys = [
+        *person_counts.keys_for(request.user),
+        *kept_keys(request.user),
+        shared_key("search-filters", ()),
+    ]
     with cache_reads.together(keys):
         return _search_page(request)
 
