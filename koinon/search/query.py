@@ -8,11 +8,10 @@ ranking, so hidden content never reaches a result, a count or a snippet.
 
 import hashlib
 import json
-import operator
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from functools import lru_cache, reduce
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery
@@ -110,8 +109,8 @@ def _hits(allowed, query, any_of, filters, limit, offset, window) -> tuple[int, 
     with the matching words marked; and what the page's results show, when read with
     them ({id: row of RESULT_FIELDS}; {} when not)."""
     if connection.vendor == "postgresql":
-        count, ranked = _postgres(allowed, query, any_of, filters, limit, offset, window)
-        return count, *(_postgres_hits(query, any_of, ranked) if ranked else ([], {}))
+        count, ranked, printed = _postgres(allowed, query, any_of, filters, limit, offset, window)
+        return count, *(_postgres_hits(printed, ranked) if ranked else ([], {}))
     count, ranked, words = _sqlite(allowed, query, any_of, filters, limit, offset, window)
     return count, *(_sqlite_hits(words, ranked) if ranked else ([], {}))
 
@@ -526,14 +525,8 @@ def _filter_words(allowed, filters):
 # --- PostgreSQL: tsvector, websearch_to_tsquery, ts_rank, ts_headline ---------------
 
 
-def _postgres_query(query, any_of, cfg):
-    if not any_of:
-        return SearchQuery(query, config=cfg, search_type="websearch")
-    return reduce(operator.or_, (SearchQuery(t, config=cfg) for t in any_of))
-
-
 def _tsquery_sql(query, any_of, cfg) -> tuple[str, list]:
-    """The SQL of `_postgres_query`, for ranking in plain SQL."""
+    """The tsquery of `query` (or of any of the words `any_of`) as `cfg` reads it."""
     if not any_of:
         return "websearch_to_tsquery(%s::regconfig, %s)", [cfg, query]
     parts = " || ".join(["plainto_tsquery(%s::regconfig, %s)"] * len(any_of))
@@ -556,14 +549,18 @@ def _postgres(allowed, query, any_of, filters, limit, offset, window):
     that (`_too_thin`), or a query span words cannot answer (`_span_form`), are looked
     up over the older documents at once: their lists are short. Only the window's rows
     are ranked.
+
+    Returns the count, the page, and the query as each configuration reads it, printed
+    ({config: tsquery}, for the highlights).
     """
-    newest, *printed = _newest_and_printed(query, any_of)
-    if not any(printed):
-        return 0, []  # stop words only
-    forms = {cfg: _span_form(text) for cfg, text in zip(CONFIGS, printed, strict=True)}
+    newest, *texts = _newest_and_printed(query, any_of)
+    printed = dict(zip(CONFIGS, texts, strict=True))
+    if not any(texts):
+        return 0, [], printed  # stop words only
+    forms = {cfg: _span_form(text) for cfg, text in printed.items()}
     phrase = any(form and form[1] for form in forms.values())
-    statements = _statements(allowed, filters, len(any_of or ()), phrase)
-    slots = {_QUERY: query, **{_term(i): term for i, term in enumerate(any_of or ())}}
+    statements = _statements(allowed, filters, phrase)
+    slots = {_printed(cfg): text for cfg, text in printed.items()}
     rows, span = [], newest // index.SPAN_ROWS
     if None in forms.values():  # a negation, say: span words cannot answer it
         rows, span = _ranked_rows(statements["all"], window + 1, slots), -1
@@ -578,53 +575,54 @@ def _postgres(allowed, query, any_of, filters, limit, offset, window):
         rows += _ranked_rows(statements["older"], window + 1 - len(rows), slots)
     latest = sorted(rows, reverse=True)[:window]  # newest first: (id, rank)
     latest.sort(key=lambda row: (row[1], row[0]), reverse=True)
-    return len(rows), [pk for pk, _rank in latest[offset : offset + limit]]
+    return len(rows), [pk for pk, _rank in latest[offset : offset + limit]], printed
 
 
 # Where the statements made once for each shape of search (`_statements`) take what
-# each search gives: its query, its words, its span's tsquery, and the oldest span read.
+# each search gives: its tsquery as each configuration reads it, printed (given as
+# text: a statement that made it from the query with websearch_to_tsquery made it
+# again for every row it ranked or filtered, once PostgreSQL used a generic plan:
+# 11.5 ms for 2000 rows, against 2 ms); its span's tsquery; the oldest span read.
 # No text a search is given holds a NUL (forms and the API refuse it).
-_QUERY, _ANY_SPAN, _OLDER_THAN = "\x00query\x00", "\x00span\x00", "\x00older\x00"
+_ANY_SPAN, _OLDER_THAN = "\x00span\x00", "\x00older\x00"
 
 
-def _term(i: int) -> str:
-    return f"\x00term{i}\x00"
+def _printed(cfg: str) -> str:
+    return f"\x00printed {cfg}\x00"
 
 
 _SHAPES: dict[str, dict] = {}
 MAX_SHAPES = 500
 
 
-def _statements(allowed, filters, terms: int, phrase: bool) -> dict:
+def _statements(allowed, filters, phrase: bool) -> dict:
     """The ranking statements of a search of `allowed`'s communities with `filters`,
-    `terms` words (when any will do) and maybe a phrase: made by the ORM once per
-    process (0.3 to 0.5 ms each), filled in by `_ranked_rows`.
+    maybe of a phrase: made by the ORM once per process (0.3 to 0.5 ms each), filled in
+    by `_ranked_rows`.
 
     "all" ranks every match; "span" those of a span (its tsquery of span words given
     as `_ANY_SPAN`); "older" every match older than `_OLDER_THAN`."""
-    shape = repr((sorted(allowed), sorted(filters.items()), terms, phrase))
+    shape = repr((sorted(allowed), sorted(filters.items()), phrase))
     statements = _SHAPES.get(shape)
     if statements is None:
         if len(_SHAPES) >= MAX_SHAPES:
             _SHAPES.clear()
-        statements = _SHAPES[shape] = _made_statements(allowed, filters, terms, phrase)
+        statements = _SHAPES[shape] = _made_statements(allowed, filters, phrase)
     return statements
 
 
-def _made_statements(allowed, filters, terms: int, phrase: bool) -> dict:
-    any_of = [_term(i) for i in range(terms)] or None
-    queries = {cfg: _postgres_query(_QUERY, any_of, cfg) for cfg in CONFIGS}
+def _made_statements(allowed, filters, phrase: bool) -> dict:
     docs = _filtered(Document.objects.filter(community_id__in=list(allowed)), filters)
-    italian, english = queries["italian"], queries["english"]
+    italian, english = GivenQuery(_printed("italian")), GivenQuery(_printed("english"))
     matching = docs.filter(
         Q(config="italian", vector=italian) | (~Q(config="italian") & Q(vector=english))
     )
-    in_span = docs.filter(vector=SpanQuery())
+    in_span = docs.filter(vector=GivenQuery(_ANY_SPAN))
     if phrase:
         in_span = in_span & matching  # span words hold no positions
     older = matching.filter(id__lt=RawSQL("%s", [_OLDER_THAN]))
     return {
-        name: _ranked_statement(matches, _QUERY, any_of)
+        name: _ranked_statement(matches)
         for name, matches in (("all", matching), ("span", in_span), ("older", older))
     }
 
@@ -691,18 +689,19 @@ def _too_thin(found: int, newest: int, span: int, window: int) -> bool:
     return spans_needed * SPAN_COST_IN_MATCHES > density * (span + 1) * index.SPAN_ROWS
 
 
-class SpanQuery(SearchQuery):
-    """A tsquery of span words as it is (a text search configuration would split it at
-    its spaces); given when the statement runs (`_ranked_rows`)."""
+class GivenQuery(SearchQuery):
+    """A tsquery given as it is printed, in its `slot`, when the statement runs
+    (`_ranked_rows`): no configuration reads it again (span words hold a space)."""
 
-    def __init__(self):
-        super().__init__(_ANY_SPAN)
+    def __init__(self, slot):
+        super().__init__(slot)
+        self.slot = slot
 
     def as_sql(self, compiler, connection, **extra):
-        return "%s::tsquery", [_ANY_SPAN]
+        return "%s::tsquery", [self.slot]
 
 
-def _ranked_statement(matches, query, any_of) -> tuple[str, list] | None:
+def _ranked_statement(matches) -> tuple[str, list] | None:
     """The statement giving (id, rank) of the latest of `matches`, up to a count given
     last: ranked after the cut, so ts_rank runs on that many rows at most. None when
     nothing can match (no community to read, or a filter nothing can match).
@@ -717,12 +716,10 @@ def _ranked_statement(matches, query, any_of) -> tuple[str, list] | None:
         sql, params = latest.query.sql_with_params()
     except EmptyResultSet:
         return None
-    italian, italian_params = _tsquery_sql(query, any_of, "italian")
-    english, english_params = _tsquery_sql(query, any_of, "english")
     return (
-        f"SELECT w.id, CASE WHEN w.config = 'italian' THEN ts_rank(w.vector, {italian})"  # noqa: S608 - ORM-made
-        f" ELSE ts_rank(w.vector, {english}) END FROM ({sql} LIMIT %s) AS w(id, config, vector)",
-        [*italian_params, *english_params, *params],
+        "SELECT w.id, CASE WHEN w.config = 'italian' THEN ts_rank(w.vector, %s::tsquery)"  # noqa: S608 - ORM-made
+        f" ELSE ts_rank(w.vector, %s::tsquery) END FROM ({sql} LIMIT %s) AS w(id, config, vector)",
+        [_printed("italian"), _printed("english"), *params],
     )
 
 
@@ -738,20 +735,20 @@ def _ranked_rows(statement, count, slots) -> list[tuple[int, float]]:
         return cursor.fetchall()
 
 
-def _postgres_hits(query, any_of, ranked) -> tuple[list[tuple], dict]:
+def _postgres_hits(printed, ranked) -> tuple[list[tuple], dict]:
     """(id, highlighted title, snippet) of the `ranked` documents still indexed, and
-    what their results show ({id: row of RESULT_FIELDS}), in one statement."""
+    what their results show ({id: row of RESULT_FIELDS}), in one statement.
+    `printed`: the query's tsquery as each configuration reads it."""
     title_options = _headline_options(HighlightAll=True)
     body_options = _headline_options(MaxWords=30, MinWords=12)
     headlines, params = [], []
     for column, options in (("d.title", title_options), ("d.body", body_options)):
-        italian, italian_params = _tsquery_sql(query, any_of, "italian")
-        english, english_params = _tsquery_sql(query, any_of, "english")
         headlines.append(
-            f"CASE WHEN d.config = 'italian' THEN ts_headline('italian', {column}, {italian}, %s)"
-            f" ELSE ts_headline('english', {column}, {english}, %s) END"
+            f"CASE WHEN d.config = 'italian'"
+            f" THEN ts_headline('italian', {column}, %s::tsquery, %s)"
+            f" ELSE ts_headline('english', {column}, %s::tsquery, %s) END"
         )
-        params += [*italian_params, options, *english_params, options]
+        params += [printed["italian"], options, printed["english"], options]
     with prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT {_RESULT_COLUMNS}, {', '.join(headlines)} FROM search_document d"  # noqa: S608
