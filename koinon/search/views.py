@@ -1,9 +1,13 @@
+from datetime import date
+from functools import lru_cache
+from html import escape
+
 from django.core.paginator import Page, Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from koinon.lib import cache_reads, person_counts
@@ -70,28 +74,32 @@ FILTERS = [name for name in SearchForm.base_fields if name != "q"]
 def _rendered(items) -> str:
     """The results' HTML. Written here, not in a template: a page of twenty took the
     template engine 1.4 ms, and caching it cost nearly as much (most searches are asked
-    once, and the same result under another search has other marked words)."""
-    return mark_safe("".join(_result_html(item) for item in items))  # noqa: S308 - format_html
+    once, and the same result under another search has other marked words). Written
+    with `escape` rather than `format_html`: that took 1.5 ms more, mostly in Django's
+    lazy-string checks and in formatting dates."""
+    answered = f" · {escape(_('Answered'))}"
+    language = get_language()
+    return mark_safe("".join(_result_html(item, answered, language) for item in items))  # noqa: S308 - escaped
 
 
-def _result_html(result) -> str:
-    answered = format_html(" · {}", _("Answered")) if result.is_answered else ""
-    author = format_html(" · {}", result.author_name) if result.author_name else ""
+def _result_html(result, answered: str, language: str) -> str:
+    """One result; its title and snippet are HTML already (`query.highlighted`)."""
     created = timezone.localtime(result.created_at)
-    return format_html(
-        '<li><a href="{}"><strong>{}</strong></a><p>{}</p><small class="muted">'
-        '<span class="search-kind">{}</span> · {}{}{} · <time datetime="{}">{}</time></small>'
-        "</li>\n",
-        result.url,
-        result.title_html,
-        result.snippet_html,
-        result.kind,
-        result.community_name,
-        answered,
-        author,
-        created.isoformat(),
-        date_format(created, "DATE_FORMAT"),
+    author = f" · {escape(result.author_name)}" if result.author_name else ""
+    return (
+        f'<li><a href="{escape(result.url)}"><strong>{result.title_html}</strong></a>'
+        f"<p>{result.snippet_html}</p>"
+        f'<small class="muted"><span class="search-kind">{escape(str(result.kind))}</span>'
+        f" · {escape(result.community_name)}{answered if result.is_answered else ''}{author}"
+        f' · <time datetime="{created.isoformat()}">{_day(created.date(), language)}</time>'
+        "</small></li>\n"
     )
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date, language: str) -> str:
+    """`day` as the language writes it ("7 dicembre 2026"), escaped."""
+    return escape(date_format(day, "DATE_FORMAT"))
 
 
 def _page_number(request) -> int:
