@@ -566,10 +566,12 @@ def _postgres(allowed, query, any_of, filters, limit, offset, window):
         rows, span = _ranked_rows(statements["all"], window + 1, slots), -1
     else:
         span_forms = {cfg: form for cfg, (form, _phrase) in forms.items() if form}
+        spans = _first_spans(newest)
         while span >= 0 and len(rows) <= window and not _too_thin(len(rows), newest, span, window):
-            slots[_ANY_SPAN] = _in_span(span_forms, span)
+            slots[_ANY_SPAN] = " | ".join(_in_span(span_forms, s) for s in spans)
             rows += _ranked_rows(statements["span"], window + 1 - len(rows), slots)
-            span -= 1
+            span -= len(spans)
+            spans = [span]
     if span >= 0 and len(rows) <= window:
         slots[_OLDER_THAN] = (span + 1) * index.SPAN_ROWS
         rows += _ranked_rows(statements["older"], window + 1 - len(rows), slots)
@@ -659,6 +661,16 @@ def _span_form(printed: str) -> tuple[str, bool] | None:
     phrase = bool(_PHRASE.search(operators))
     form = _PRINTED_LEXEME.sub(lambda m: f"'{m.group(1)} {_SUFFIX}'", printed)
     return _PHRASE.sub("&", form) if phrase else form, phrase
+
+
+def _first_spans(newest: int) -> list[int]:
+    """The spans the first statement reads: the newest, and the one before it while the
+    newest holds under a quarter of a span (at 1M documents, a few only: read alone, it
+    cost a statement, 0.7 ms, in nearly every search)."""
+    span = newest // index.SPAN_ROWS
+    if span and newest % index.SPAN_ROWS < index.SPAN_ROWS // 4:
+        return [span, span - 1]
+    return [span]
 
 
 def _in_span(span_forms: dict, span: int) -> str:

@@ -389,6 +389,33 @@ def test_postgres_finds_the_same_latest_matches_span_by_span(
         assert [r.url for r in got.items] == [r.url for r in wanted.items]
 
 
+def test_postgres_reads_a_newest_span_of_few_documents_with_the_one_before(
+    community, member, outsider, monkeypatch, ranked_anew_on
+):
+    """A newest span holding a quarter of a span or less is read in one statement with
+    the span before it: the same matches, one statement fewer."""
+    from koinon.search import index, query
+    from koinon.search.models import Document
+
+    ranked_anew_on("postgresql")
+    for n in range(5):
+        make_topic(member, community, title=f"Kanban board {n}", body="Columns and limits.")
+    expected = [r.url for r in search(outsider, "kanban board").items]
+    newest = Document.objects.order_by("-pk").values_list("pk", flat=True).first()
+    monkeypatch.setattr(index, "SPAN_ROWS", newest)  # the newest span holds it alone
+    index._update_vector(Document.objects.all())
+    read, ranked_rows = [], query._ranked_rows
+
+    def counted(statement, count, slots):
+        read.append(slots.get(query._ANY_SPAN))
+        return ranked_rows(statement, count, slots)
+
+    monkeypatch.setattr(query, "_ranked_rows", counted)
+    assert [r.url for r in search(outsider, "kanban board").items] == expected
+    assert len(read) == 1, read
+    assert " e1'" in read[0] and " e0'" in read[0]
+
+
 def test_postgres_span_words_match_no_text(community, member, outsider, ranked_anew_on):
     """A span word holds a space, which no text or query makes: the document's own
     span word, asked for as text, finds nothing."""
