@@ -803,13 +803,15 @@ def _results(hits, allowed, rows) -> list[Result]:
     hits, else read now, in one query."""
     if not rows:
         rows = {row["id"]: row for row in _result_rows([hit[0] for hit in hits])}
-    results = []
+    results, topics = [], _TopicShapes()
     for doc_id, title_hl, snippet in hits:
         doc = rows.get(doc_id)
         if doc is None or doc["community_id"] not in allowed:
             continue  # deleted meanwhile, or its community closed since it was indexed
-        shaped = _post_result if doc["post_id"] is not None else _item_result
-        results.append(shaped(doc, title_hl, snippet))
+        if doc["post_id"] is not None:
+            results.append(_post_result(doc, title_hl, snippet, topics))
+        else:
+            results.append(_item_result(doc, title_hl, snippet))
     return results
 
 
@@ -852,29 +854,35 @@ def _in_time_zone(row) -> list:
     return row
 
 
-def _post_result(doc, title_hl, snippet) -> Result:
+class _TopicShapes:
+    """What every post of a page of results shares, made once for the page: the topic
+    address with blanks to fill in, and the kinds' labels in the reader's language."""
+
+    def __init__(self):
+        address = kept_reverse("topic-detail", args=["slug-mark", 1234567])
+        self.before, rest = address.split("slug-mark")
+        self.between, self.after = rest.split("1234567")
+        self.labels = {kind.value: str(kind.label) for kind in TopicKind}
+
+    def url(self, slug: str, topic_id: int) -> str:
+        return f"{self.before}{slug}{self.between}{topic_id}{self.after}"
+
+
+def _post_result(doc, title_hl, snippet, topics: _TopicShapes) -> Result:
     topic_title, is_question = doc["topic__title"], doc["topic__kind"] == TopicKind.QUESTION
     return Result(
-        url=f"{_topic_url(doc['community__slug'], doc['topic_id'])}#post-{doc['post_id']}",
+        url=f"{topics.url(doc['community__slug'], doc['topic_id'])}#post-{doc['post_id']}",
         topic_title=topic_title,
         title_html=highlighted(title_hl) if doc["title"] else escape(topic_title),
         snippet_html=highlighted(snippet),
         community_name=doc["community__name"],
         community_slug=doc["community__slug"],
-        kind=str(TopicKind(doc["topic__kind"]).label),
+        kind=topics.labels[doc["topic__kind"]],
         is_answered=is_question and doc["topic__accepted_answer_id"] is not None,
         author_name=_author_name(doc),
         created_at=doc["created_at"],
         is_opening=doc["post__is_opening"],
     )
-
-
-def _topic_url(slug: str, topic_id: int) -> str:
-    """The topic's address, reversed once and filled in for each result (a page of
-    twenty results on twenty topics would reverse twenty)."""
-    before, rest = kept_reverse("topic-detail", args=["slug-mark", 1234567]).split("slug-mark")
-    between, after = rest.split("1234567")
-    return f"{before}{slug}{between}{topic_id}{after}"
 
 
 def _item_result(doc, title_hl, snippet) -> Result:
