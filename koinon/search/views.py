@@ -35,7 +35,7 @@ def search_page(request):
     keys = [
         *person_counts.keys_for(request.user),
         *kept_keys(request.user),
-        shared_key("search-filters", ()),
+        shared_key("search-filters", ()),  # search.html's {% shared_fragment "search-filters" %}
     ]
     with cache_reads.together(keys):
         return _search_page(request)
